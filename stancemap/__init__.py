@@ -1,0 +1,1 @@
+"""Stancemap: where each party to the Russia–Ukraine talks stands on each issue, with verified evidence."""
