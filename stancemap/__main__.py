@@ -1,0 +1,5 @@
+import sys
+
+from stancemap.cli import main
+
+sys.exit(main())

@@ -1,0 +1,403 @@
+"""Load and check the whole data set; never raises on bad data, returns (dataset, problems)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from stancemap.dataset import Dataset, EventRecord, Origin, StanceRecord
+from stancemap.dates import FuzzyDate
+from stancemap.errors import did_you_mean, validation_problems
+from stancemap.problems import Problem, excerpt
+from stancemap.quotes import QuoteMatch, closest_passage, find_quote, quote_defects
+from stancemap.schema import QUOTED_KINDS, Event, Evidence, Issue, Party, Source, Stance
+from stancemap.sourcetext import SourceText, read_source_text
+from stancemap.yamlsafe import YamlDoc, read_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES_FILE = "seeds/sources.yaml"
+PARTIES_FILE = "positions/parties.yaml"
+ISSUES_FILE = "positions/issues.yaml"
+EVENTS_FILE = "positions/events.yaml"
+STANCES_DIR = "positions/stances"
+
+M = TypeVar("M", bound=BaseModel)
+_QUOTE_MARKS = frozenset('"“”„‟«»')
+
+
+def _read(root: Path, rel: str, problems: list[Problem]) -> YamlDoc | None:
+    doc, found = read_yaml(root / rel, root=root, display=rel)
+    problems.extend(found)
+    return doc
+
+
+def _top_mapping(
+    doc: YamlDoc | None, rel: str, keys: tuple[str, ...], problems: list[Problem]
+) -> dict[str, Any]:
+    """The file's top-level mapping, reporting an empty file, a wrong shape and unknown keys."""
+    if doc is None:
+        return {}
+    shape = ", ".join(f"'{k}:'" for k in keys)
+    if doc.value is None:
+        problems.append(Problem(rel, 1, 1, f"file is empty; expected a mapping with {shape}"))
+        return {}
+    if not isinstance(doc.value, dict):
+        kind = "a list" if isinstance(doc.value, list) else "a single value"
+        problems.append(
+            Problem(rel, *doc.locate(()), f"expected a mapping with {shape} at the top, got {kind}")
+        )
+        return {}
+    for key in doc.value:
+        if key not in keys:
+            hint = did_you_mean(str(key), keys)
+            problems.append(Problem(rel, *doc.locate((key,)), f"unknown top-level key {key!r}{hint}"))
+    return doc.value
+
+
+def _items(
+    doc: YamlDoc, rel: str, key: str, model: type[M], problems: list[Problem]
+) -> Iterator[tuple[int, Origin, M]]:
+    """Validate each item of the list under `key` on its own, so one bad record spares the rest."""
+    items = doc.value.get(key) if isinstance(doc.value, dict) else None
+    if items is None:
+        if isinstance(doc.value, dict):
+            problems.append(Problem(rel, *doc.locate(()), f"missing required key {key!r}"))
+        return
+    if not isinstance(items, list):
+        problems.append(Problem(rel, *doc.locate((key,)), f"{key}: expected a list of records"))
+        return
+    for index, item in enumerate(items):
+        origin = Origin(rel, doc.locate((key, index))[0])
+        try:
+            yield index, origin, model.model_validate(item)
+        except ValidationError as err:
+            problems.extend(validation_problems(err, model, rel, doc.locate, (key, index)))
+
+
+def _unique(
+    records: Iterator[tuple[int, Origin, M]], what: str, doc: YamlDoc, key: str, problems: list[Problem]
+) -> dict[str, tuple[int, M]]:
+    by_id: dict[str, tuple[int, M]] = {}
+    first_line: dict[str, int] = {}
+    for index, origin, record in records:
+        rid = getattr(record, "id")
+        if rid in by_id:
+            problems.append(
+                Problem(
+                    doc.path,
+                    *doc.locate((key, index, "id")),
+                    f"duplicate {what} id {rid!r} (first at line {first_line[rid]}); ids must be unique",
+                )
+            )
+            continue
+        by_id[rid] = (index, record)
+        first_line[rid] = origin.line
+    return by_id
+
+
+def _load_sources(root: Path, data: Dataset, today: dt.date, problems: list[Problem]) -> None:
+    doc = _read(root, SOURCES_FILE, problems)
+    if doc is None or not _top_mapping(doc, SOURCES_FILE, ("sources",), problems):
+        return
+    for sid, (index, source) in _unique(
+        _items(doc, SOURCES_FILE, "sources", Source, problems), "source", doc, "sources", problems
+    ).items():
+        at = (SOURCES_FILE, "sources", index)
+        if source.published.earliest > today:
+            problems.append(
+                Problem(
+                    SOURCES_FILE,
+                    *doc.locate(at[1:] + ("published",)),
+                    f"published: {source.published} is in the future (today is {today})",
+                )
+            )
+            continue
+        text = _read_text(root, source, doc, index, problems)
+        if text is not None:
+            data.sources[sid] = source
+            data.texts[sid] = text
+    for sid, source in data.sources.items():
+        if source.copy_of is not None and source.copy_of not in data.sources:
+            index = next(i for i, (k, _) in enumerate(data.sources.items()) if k == sid)
+            problems.append(
+                Problem(
+                    SOURCES_FILE,
+                    *doc.locate(("sources", index, "copy_of")),
+                    f"copy_of: unknown source {source.copy_of!r}{did_you_mean(source.copy_of, data.sources)}",
+                )
+            )
+
+
+def _read_text(
+    root: Path, source: Source, doc: YamlDoc, index: int, problems: list[Problem]
+) -> SourceText | None:
+    seeds = (root / "seeds").resolve()
+    path = root / "seeds" / source.file
+    where = (SOURCES_FILE, *doc.locate(("sources", index, "file")))
+    try:
+        resolved = path.resolve(strict=True)
+        if not resolved.is_relative_to(seeds) or not resolved.is_file():
+            problems.append(Problem(*where, f"file: seeds/{source.file} is not a regular file inside seeds/"))
+            return None
+        return read_source_text(resolved)
+    except FileNotFoundError:
+        problems.append(Problem(*where, f"file: seeds/{source.file} does not exist; add it or fix the name"))
+    except UnicodeDecodeError as err:
+        problems.append(
+            Problem(
+                *where, f"file: seeds/{source.file} is not UTF-8 text (byte {err.start}); save it as UTF-8"
+            )
+        )
+    except OSError as err:
+        problems.append(Problem(*where, f"file: seeds/{source.file} cannot be read ({err.strerror})"))
+    return None
+
+
+def _load_named(root: Path, rel: str, key: str, model: type[M], problems: list[Problem]) -> dict[str, M]:
+    doc = _read(root, rel, problems)
+    if doc is None or not _top_mapping(doc, rel, (key,), problems):
+        return {}
+    found = _unique(_items(doc, rel, key, model, problems), key.rstrip("s"), doc, key, problems)
+    return {rid: record for rid, (_, record) in found.items()}
+
+
+def _verify_quote(
+    data: Dataset,
+    source_id: str,
+    quote: str,
+    kind: str | None,
+    rel: str,
+    at: tuple[int, int],
+    problems: list[Problem],
+) -> QuoteMatch | None:
+    """Check one quote against its source; report defects, a miss with the closest passage, or a wrong kind."""
+    defects = quote_defects(quote)
+    if defects:
+        problems.extend(Problem(rel, *at, f"quote: {d}") for d in defects)
+        return None
+    text = data.texts[source_id]
+    match = find_quote(quote, text)
+    if match is None:
+        near = closest_passage(quote, text, limit=120)
+        problems.append(
+            Problem(
+                rel,
+                *at,
+                f"quote not found in source {source_id!r} "
+                f"(seeds/{data.sources[source_id].file}); closest passage: {near!r}",
+            )
+        )
+        return None
+    if kind in QUOTED_KINDS:
+        start, end = match.spans[0][0], match.spans[-1][1]
+        around = text.text[max(0, start - 2) : end + 2]
+        if not _QUOTE_MARKS.intersection(around):
+            problems.append(
+                Problem(
+                    rel,
+                    *at,
+                    f"kind: {kind} but the source shows no quotation marks in or "
+                    "around this passage; use kind: paraphrase",
+                )
+            )
+    return match
+
+
+def _check_evidence(
+    data: Dataset, ev: Evidence, at: tuple[int, ...], doc: YamlDoc, today: dt.date, problems: list[Problem]
+) -> QuoteMatch | None:
+    rel = doc.path
+    if ev.source not in data.sources:
+        problems.append(
+            Problem(
+                rel,
+                *doc.locate(at + ("source",)),
+                f"source: unknown source {ev.source!r}{did_you_mean(ev.source, data.sources)}; "
+                f"sources are listed in {SOURCES_FILE}",
+            )
+        )
+        return None
+    published = data.sources[ev.source].published
+    if ev.said_on is not None:
+        where = doc.locate(at + ("said_on",))
+        if ev.said_on.earliest > today:
+            problems.append(
+                Problem(rel, *where, f"said_on: {ev.said_on} is in the future (today is {today})")
+            )
+        elif ev.said_on.earliest > published.latest:
+            problems.append(
+                Problem(rel, *where, f"said_on: {ev.said_on} is after its source was published ({published})")
+            )
+    return _verify_quote(data, ev.source, ev.quote, ev.kind, rel, doc.locate(at + ("quote",)), problems)
+
+
+def _load_stance_file(
+    root: Path,
+    rel: str,
+    data: Dataset,
+    today: dt.date,
+    problems: list[Problem],
+    seen: dict[tuple[str, str, str], Origin],
+) -> None:
+    doc = _read(root, rel, problems)
+    top = _top_mapping(doc, rel, ("issue", "stances"), problems)
+    if doc is None or not top:
+        return
+    issue = top.get("issue")
+    if not isinstance(issue, str):
+        problems.append(
+            Problem(
+                rel,
+                *doc.locate(("issue",) if "issue" in top else ()),
+                "issue: expected the id of an issue in " + ISSUES_FILE,
+            )
+        )
+        return
+    if issue not in data.issues:
+        problems.append(
+            Problem(
+                rel,
+                *doc.locate(("issue",)),
+                f"issue: unknown issue {issue!r}{did_you_mean(issue, data.issues)}; "
+                f"issues are listed in {ISSUES_FILE}",
+            )
+        )
+        return
+    for index, origin, stance in _items(doc, rel, "stances", Stance, problems):
+        record = _check_stance(data, issue, stance, ("stances", index), origin, doc, today, problems)
+        if record is None:
+            continue
+        key = (record.party, issue, str(record.as_of))
+        if key in seen:
+            problems.append(
+                Problem(
+                    rel,
+                    origin.line,
+                    doc.locate(("stances", index))[1],
+                    f"duplicate stance: {record.party} on {issue} as of {record.as_of} is already "
+                    f"at {seen[key]}; merge the evidence or give each its own as_of",
+                )
+            )
+            continue
+        seen[key] = origin
+        data.stances.append(record)
+
+
+def _check_stance(
+    data: Dataset,
+    issue: str,
+    stance: Stance,
+    at: tuple[Any, ...],
+    origin: Origin,
+    doc: YamlDoc,
+    today: dt.date,
+    problems: list[Problem],
+) -> StanceRecord | None:
+    rel, before = doc.path, len(problems)
+    if stance.party not in data.parties:
+        problems.append(
+            Problem(
+                rel,
+                *doc.locate(at + ("party",)),
+                f"party: unknown party {stance.party!r}{did_you_mean(stance.party, data.parties)}; "
+                f"parties are listed in {PARTIES_FILE}",
+            )
+        )
+    if stance.quantity is not None and data.issues[issue].quantity is None:
+        problems.append(
+            Problem(
+                rel,
+                *doc.locate(at + ("quantity",)),
+                f"quantity: issue {issue!r} has no quantity unit; remove it or add one to the issue",
+            )
+        )
+    matches = [
+        _check_evidence(data, ev, at + ("evidence", i), doc, today, problems)
+        for i, ev in enumerate(stance.evidence)
+    ]
+    if len(problems) > before:
+        return None
+    dates = [data.evidence_date(ev) for ev in stance.evidence]
+    newest = max(dates, key=lambda d: (d.latest, d.earliest))
+    as_of = stance.as_of or newest
+    if stance.as_of is not None:
+        where = doc.locate(at + ("as_of",))
+        oldest = min(d.earliest for d in dates)
+        if stance.as_of.earliest > today:
+            problems.append(
+                Problem(rel, *where, f"as_of: {stance.as_of} is in the future (today is {today})")
+            )
+            return None
+        if stance.as_of.latest < oldest:
+            problems.append(
+                Problem(
+                    rel,
+                    *where,
+                    f"as_of: {stance.as_of} is before any of its evidence (the earliest is {oldest})",
+                )
+            )
+            return None
+    return StanceRecord(issue, stance, as_of, origin, tuple(m for m in matches if m is not None))
+
+
+def _load_events(root: Path, data: Dataset, today: dt.date, problems: list[Problem]) -> None:
+    if not (root / EVENTS_FILE).exists():
+        return
+    doc = _read(root, EVENTS_FILE, problems)
+    if doc is None or not _top_mapping(doc, EVENTS_FILE, ("events",), problems):
+        return
+    found = _unique(_items(doc, EVENTS_FILE, "events", Event, problems), "event", doc, "events", problems)
+    for index, event in found.values():
+        at = ("events", index)
+        if event.source not in data.sources:
+            problems.append(
+                Problem(
+                    EVENTS_FILE,
+                    *doc.locate(at + ("source",)),
+                    f"source: unknown source {event.source!r}{did_you_mean(event.source, data.sources)}",
+                )
+            )
+            continue
+        match = _verify_quote(
+            data, event.source, event.quote, None, EVENTS_FILE, doc.locate(at + ("quote",)), problems
+        )
+        if match is not None:
+            data.events.append(EventRecord(event, Origin(EVENTS_FILE, doc.locate(at)[0]), match))
+
+
+def stance_files(root: Path, problems: list[Problem]) -> list[str]:
+    """Relative paths of the stance files; anything else in the folder is reported, not skipped silently."""
+    folder = root / STANCES_DIR
+    if not folder.is_dir():
+        problems.append(Problem(STANCES_DIR, 0, 0, "folder missing: stances go in positions/stances/*.yaml"))
+        return []
+    files = []
+    for path in sorted(folder.iterdir()):
+        rel = path.relative_to(root).as_posix()
+        if path.suffix == ".yaml":
+            files.append(rel)
+        elif not path.name.startswith("."):
+            problems.append(Problem(rel, 0, 0, "ignored: stance files must end in .yaml"))
+    return files
+
+
+def load_dataset(root: Path = ROOT, *, today: dt.date | None = None) -> tuple[Dataset, list[Problem]]:
+    """Read every file under `root`; return what validated and every problem found, sorted by place."""
+    today = today or dt.date.today()
+    problems: list[Problem] = []
+    data = Dataset()
+    _load_sources(root, data, today, problems)
+    data.parties = _load_named(root, PARTIES_FILE, "parties", Party, problems)
+    data.issues = _load_named(root, ISSUES_FILE, "issues", Issue, problems)
+    seen: dict[tuple[str, str, str], Origin] = {}
+    for rel in stance_files(root, problems):
+        _load_stance_file(root, rel, data, today, problems, seen)
+    _load_events(root, data, today, problems)
+    return data, sorted(set(problems))
+
+
+__all__ = ["ROOT", "load_dataset", "FuzzyDate"]

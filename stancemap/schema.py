@@ -1,0 +1,184 @@
+"""The typed schema of Stancemap's data: sources, parties, issues, stances with evidence, and events."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from stancemap.dates import FuzzyDate
+
+LEVELS: tuple[str, ...] = ("demands", "supports", "conditional", "opposes", "rejects")
+Level = Literal["demands", "supports", "conditional", "opposes", "rejects"]
+
+EVIDENCE_KINDS: tuple[str, ...] = ("direct", "partial", "paraphrase", "readout")
+EvidenceKind = Literal["direct", "partial", "paraphrase", "readout"]
+# Kinds in which the source prints the speaker's own words in quotation marks.
+QUOTED_KINDS: frozenset[str] = frozenset({"direct", "partial"})
+
+EVENT_KINDS: tuple[str, ...] = ("talks", "summit", "plan", "statement")
+EventKind = Literal["talks", "summit", "plan", "statement"]
+
+ID_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
+Id = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN, max_length=60),
+    Field(description="Lower-case ASCII letters, digits and single hyphens.", examples=["russia", "crimea"]),
+]
+OneLine = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"^[^\n]*\S[^\n]*$")]
+
+
+def _http_only(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("links must start with http:// or https:// and name a host")
+    return url
+
+
+HttpLink = Annotated[
+    str,
+    AfterValidator(_http_only),
+    Field(description="An http(s) address.", examples=["https://www.arcamax.com/"]),
+]
+
+
+class Model(BaseModel):
+    """Strict base: unknown fields are errors, no silent type changes, records are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Person(Model):
+    name: OneLine = Field(description="The name as the sources give it.", examples=["Volodymyr Zelenskyy"])
+    role: OneLine | None = Field(None, description="Role as the sources give it.", examples=["President"])
+    aliases: list[OneLine] = Field([], description="Other spellings in the sources.", examples=[["Zelensky"]])
+
+
+class Member(Model):
+    name: OneLine = Field(description="A member of a bloc as the sources name it.", examples=["United Kingdom"])
+    aliases: list[OneLine] = Field([], examples=[["U.K.", "Britain", "Downing Street"]])
+
+
+class Party(Model):
+    id: Id
+    name: OneLine = Field(examples=["Ukraine"])
+    aliases: list[OneLine] = Field([], description="Words the sources use for the party.", examples=[["Kyiv"]])
+    speakers: list[Person] = Field([], description="People who speak for the party in the sources.")
+    members: list[Member] = Field([], description="For a bloc: its members as the sources name them.")
+
+
+class Quantity(Model):
+    unit: OneLine = Field(description="Unit of the stance quantities on this issue.", examples=["years"])
+    short: OneLine = Field(description="Suffix used in compact labels.", examples=["yrs"])
+
+
+class Issue(Model):
+    id: Id
+    title: OneLine = Field(examples=["Donbas"])
+    proposition: OneLine = Field(
+        description="The statement a stance answers; levels say how the party stands on it.",
+        examples=["Ukraine withdraws its troops from the part of Donbas it holds"],
+    )
+    keywords: list[OneLine] = Field([], description="Words that signal the issue in a text.", examples=[["Donbas"]])
+    quantity: Quantity | None = Field(None, description="Set when stances on this issue carry a number.")
+
+
+class Speaker(Model):
+    name: OneLine = Field(description="Who the source says spoke.", examples=["Yuri Ushakov"])
+    role: OneLine | None = Field(
+        None, description="Role as the source gives it.", examples=["foreign policy aide to Vladimir Putin"]
+    )
+
+
+class Evidence(Model):
+    source: Id = Field(description="Id of a source in seeds/sources.yaml.")
+    quote: Annotated[str, StringConstraints(min_length=1, max_length=2000)] = Field(
+        description="Verbatim text of the source; '…' or '...' marks an elision.",
+        examples=["Russia, “one million percent,” won’t cede control of the Crimean peninsula it annexed in 2014"],
+    )
+    speaker: Speaker
+    kind: EvidenceKind = Field(
+        description="direct: the speaker's words in quotation marks; partial: a paraphrase quoting some of "
+        "the speaker's words; paraphrase: the reporter's words; readout: an official account of a meeting."
+    )
+    attribution: Literal["stated", "inferred"] = Field(
+        "stated",
+        description="stated: the source names the party; inferred: the curator attributes it from context "
+        "(the note must say why).",
+    )
+    said_on: FuzzyDate | None = Field(None, description="When it was said, where that differs from publication.")
+    note: OneLine | None = Field(None, description="Why this supports the stance, or a caveat.")
+
+    @model_validator(mode="after")
+    def _inferred_needs_note(self) -> Evidence:
+        if self.attribution == "inferred" and not self.note:
+            raise ValueError("evidence with attribution: inferred needs a note saying why")
+        return self
+
+
+class Stance(Model):
+    party: Id
+    level: Level = Field(description="Where the party stands on the issue's proposition; see the codebook.")
+    summary: OneLine = Field(description="A neutral one-line summary.", examples=["Will not cede Crimea"])
+    quantity: float | None = Field(None, description="A number in the issue's unit, e.g. 50 (years).")
+    conditions: list[OneLine] = Field([], examples=[["only once a ceasefire is in place"]])
+    as_of: FuzzyDate | None = Field(
+        None, description="When the stance held; defaults to the date of its newest evidence."
+    )
+    red_line: bool = Field(False, description="True where the source shows the position is non-negotiable.")
+    evidence: list[Evidence] = Field(min_length=1, description="At least one verbatim quote.")
+    note: OneLine | None = None
+
+
+class StanceFile(Model):
+    """One file under positions/stances/: the stances of every party on one issue."""
+
+    issue: Id
+    stances: list[Stance] = Field(min_length=1)
+
+
+class Source(Model):
+    id: Id
+    file: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+\.txt$")] = Field(
+        description="File name under seeds/.", examples=["003_4d4b4e0dc82775e1.txt"]
+    )
+    headline: OneLine
+    outlet: OneLine | None = Field(None, description="Who published it, as the text states; null if unstated.")
+    syndication: list[OneLine] = Field(
+        [], description="The distribution chain as the text states it, origin first.",
+        examples=[["Bloomberg News", "Tribune Content Agency", "ArcaMax"]],
+    )
+    author: OneLine | None = None
+    published: FuzzyDate = Field(description="As precise as the text supports.")
+    published_basis: OneLine = Field(description="What in the text supports the date.")
+    url: HttpLink | None = None
+    copy_of: Id | None = Field(None, description="Id of a source this one is a copy of (the same story).")
+    note: OneLine | None = None
+
+
+class Event(Model):
+    id: Id
+    date: FuzzyDate
+    title: OneLine
+    kind: EventKind
+    source: Id
+    quote: Annotated[str, StringConstraints(min_length=1, max_length=2000)] = Field(
+        description="Verbatim text of the source that dates the event."
+    )
+
+
+class SourcesFile(Model):
+    sources: list[Source] = Field(min_length=1)
+
+
+class PartiesFile(Model):
+    parties: list[Party] = Field(min_length=1)
+
+
+class IssuesFile(Model):
+    issues: list[Issue] = Field(min_length=1)
+
+
+class EventsFile(Model):
+    events: list[Event] = Field([])
