@@ -56,6 +56,7 @@ class Dataset:
     issues: dict[str, Issue] = field(default_factory=dict)
     stances: list[StanceRecord] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
+    broken_sources: dict[str, int] = field(default_factory=dict)  # id -> line of an entry that failed its checks
 
     def story_of(self, source_id: str) -> str:
         """The id of the original story a source copies (itself when it is not a copy)."""

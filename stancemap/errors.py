@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from stancemap.problems import Problem, excerpt
+from stancemap.schema import ID_PATTERN
 
 # Latin look-alikes of Cyrillic and Greek letters, so 'rusѕia' (Cyrillic dze) can be answered with 'russia'.
 _CONFUSABLES = str.maketrans(
@@ -18,10 +20,15 @@ _CONFUSABLES = str.maketrans(
 )
 
 
+def fold(value: str) -> str:
+    """Lower-case ASCII look-alike of an id, for suggestions."""
+    return unicodedata.normalize("NFKC", value).translate(_CONFUSABLES).lower().strip()
+
+
 def did_you_mean(value: str, known: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the closest known id, or ''."""
     known = list(known)
-    folded = unicodedata.normalize("NFKC", value).translate(_CONFUSABLES).lower().strip()
+    folded = fold(value)
     if folded in known:
         return f" (did you mean {folded!r}?)"
     close = difflib.get_close_matches(folded, known, n=1, cutoff=0.6)
@@ -77,8 +84,10 @@ def describe(error: Any, model: type[BaseModel] | None = None, known_fields: Ite
         hint = did_you_mean(str(value), options) if isinstance(value, str) else ""
         return f"{field}: {excerpt(value)} is not one of: {', '.join(options)}{hint}"
     if kind == "string_pattern_mismatch" and field in ("id", "party", "issue", "source", "copy_of"):
+        folded = fold(str(value))
+        hint = f" (did you mean {folded!r}?)" if folded != value and re.match(ID_PATTERN, folded) else ""
         return (
-            f"{field}: {excerpt(value)} is not a valid id: use lower-case ASCII letters, digits and single "
+            f"{field}: {excerpt(value)} is not a valid id{hint}: use lower-case ASCII letters, digits and single "
             f"hyphens{_odd_characters(str(value))}"
         )
     if kind == "string_pattern_mismatch":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,7 +16,7 @@ from stancemap.errors import did_you_mean, validation_problems
 from stancemap.problems import Problem, excerpt
 from stancemap.quotes import QuoteMatch, closest_passage, find_quote, quote_defects
 from stancemap.schema import QUOTED_KINDS, Event, Evidence, Issue, Party, Source, Stance
-from stancemap.sourcetext import SourceText, read_source_text
+from stancemap.sourcetext import SourceText, parse_source_text
 from stancemap.yamlsafe import YamlDoc, read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,6 +104,10 @@ def _load_sources(root: Path, data: Dataset, today: dt.date, problems: list[Prob
     doc = _read(root, SOURCES_FILE, problems)
     if doc is None or not _top_mapping(doc, SOURCES_FILE, ("sources",), problems):
         return
+    items = doc.value.get("sources") if isinstance(doc.value, dict) else None
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            data.broken_sources[item["id"]] = doc.locate(("sources", index))[0]
     for sid, (index, source) in _unique(
         _items(doc, SOURCES_FILE, "sources", Source, problems), "source", doc, "sources", problems
     ).items():
@@ -120,6 +125,7 @@ def _load_sources(root: Path, data: Dataset, today: dt.date, problems: list[Prob
         if text is not None:
             data.sources[sid] = source
             data.texts[sid] = text
+            del data.broken_sources[sid]
     for sid, source in data.sources.items():
         if source.copy_of is not None and source.copy_of not in data.sources:
             index = next(i for i, (k, _) in enumerate(data.sources.items()) if k == sid)
@@ -143,7 +149,18 @@ def _read_text(
         if not resolved.is_relative_to(seeds) or not resolved.is_file():
             problems.append(Problem(*where, f"file: seeds/{source.file} is not a regular file inside seeds/"))
             return None
-        return read_source_text(resolved)
+        raw = resolved.read_bytes()
+        if source.sha256 is not None and hashlib.sha256(raw).hexdigest() != source.sha256:
+            problems.append(
+                Problem(
+                    *where,
+                    f"file: seeds/{source.file} changed since it was registered (sha256 "
+                    "differs); sources are evidence: restore the file, or add the new "
+                    "text as a new source",
+                )
+            )
+            return None
+        return parse_source_text(raw.decode("utf-8"))
     except FileNotFoundError:
         problems.append(Problem(*where, f"file: seeds/{source.file} does not exist; add it or fix the name"))
     except UnicodeDecodeError as err:
@@ -207,19 +224,26 @@ def _verify_quote(
     return match
 
 
+def _known_source(data: Dataset, sid: str, rel: str, at: tuple[int, int], problems: list[Problem]) -> bool:
+    """True when `sid` names a loaded source; otherwise report why not."""
+    if sid in data.sources:
+        return True
+    if sid in data.broken_sources:
+        message = (
+            f"source: {sid!r} has problems of its own ({SOURCES_FILE}:{data.broken_sources[sid]}); "
+            "fix that entry first"
+        )
+    else:
+        message = f"source: unknown source {sid!r}{did_you_mean(sid, data.sources)}; sources are listed in {SOURCES_FILE}"
+    problems.append(Problem(rel, *at, message))
+    return False
+
+
 def _check_evidence(
     data: Dataset, ev: Evidence, at: tuple[int, ...], doc: YamlDoc, today: dt.date, problems: list[Problem]
 ) -> QuoteMatch | None:
     rel = doc.path
-    if ev.source not in data.sources:
-        problems.append(
-            Problem(
-                rel,
-                *doc.locate(at + ("source",)),
-                f"source: unknown source {ev.source!r}{did_you_mean(ev.source, data.sources)}; "
-                f"sources are listed in {SOURCES_FILE}",
-            )
-        )
+    if not _known_source(data, ev.source, rel, doc.locate(at + ("source",)), problems):
         return None
     published = data.sources[ev.source].published
     if ev.said_on is not None:
@@ -353,14 +377,7 @@ def _load_events(root: Path, data: Dataset, today: dt.date, problems: list[Probl
     found = _unique(_items(doc, EVENTS_FILE, "events", Event, problems), "event", doc, "events", problems)
     for index, event in found.values():
         at = ("events", index)
-        if event.source not in data.sources:
-            problems.append(
-                Problem(
-                    EVENTS_FILE,
-                    *doc.locate(at + ("source",)),
-                    f"source: unknown source {event.source!r}{did_you_mean(event.source, data.sources)}",
-                )
-            )
+        if not _known_source(data, event.source, EVENTS_FILE, doc.locate(at + ("source",)), problems):
             continue
         match = _verify_quote(
             data, event.source, event.quote, None, EVENTS_FILE, doc.locate(at + ("quote",)), problems

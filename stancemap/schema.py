@@ -143,6 +143,9 @@ class Source(Model):
     file: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+\.txt$")] = Field(
         description="File name under seeds/.", examples=["003_4d4b4e0dc82775e1.txt"]
     )
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        None, description="SHA-256 of the file as registered; the loader refuses a file that changed since."
+    )
     headline: OneLine
     outlet: OneLine | None = Field(None, description="Who published it, as the text states; null if unstated.")
     syndication: list[OneLine] = Field(

@@ -1,0 +1,34 @@
+"""Shared fixtures: the real repository data, and copies of it to break on purpose."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from stancemap.dataset import Dataset
+from stancemap.load import ROOT, load_dataset
+
+# A fixed "today" keeps date rules repeatable; the bundled data must validate on it and on the real today.
+TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.fixture(scope="session")
+def dataset() -> Dataset:
+    data, problems = load_dataset(ROOT, today=TODAY)
+    assert problems == [], "\n".join(map(str, problems))
+    return data
+
+
+def copy_data(target: Path) -> Path:
+    """Copy seeds/ and positions/ of the repo into `target` and return it (a data root to modify)."""
+    shutil.copytree(ROOT / "seeds", target / "seeds")
+    shutil.copytree(ROOT / "positions", target / "positions")
+    return target
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    return copy_data(tmp_path / "data")

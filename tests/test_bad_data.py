@@ -1,0 +1,45 @@
+"""Golden bad-input cases: tests/data/bad/<case>/ overlays files on a copy of the real data;
+<case>/expected.txt holds the exact problems. A new case is a folder, no code."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from stancemap.load import load_dataset
+from tests.conftest import TODAY, copy_data
+
+CASES = sorted(p for p in (Path(__file__).parent / "data" / "bad").iterdir() if p.is_dir())
+
+
+def test_there_are_cases() -> None:
+    assert len(CASES) >= 10
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_case_reports_exact_problems_and_keeps_the_rest(case: Path, tmp_path: Path) -> None:
+    root = copy_data(tmp_path)
+    clean, _ = load_dataset(root, today=TODAY)
+    shutil.copytree(case, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
+    data, problems = load_dataset(root, today=TODAY)
+    expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert [str(p) for p in problems] == expected
+    assert_nothing_dropped_silently(clean.stances, data.stances, problems)
+    assert len(data.parties) == len(clean.parties)
+
+
+def assert_nothing_dropped_silently(before: list, after: list, problems: list) -> None:
+    """Every stance of the clean data that did not load has a problem reported inside its lines."""
+    loaded = {(r.origin.path, r.origin.line) for r in after}
+    starts: dict[str, list[int]] = {}
+    for record in before:
+        starts.setdefault(record.origin.path, []).append(record.origin.line)
+    for record in before:
+        if (record.origin.path, record.origin.line) in loaded:
+            continue
+        later = [line for line in starts[record.origin.path] if line > record.origin.line]
+        end = min(later, default=10**9)
+        inside = [p for p in problems if p.path == record.origin.path and record.origin.line <= p.line < end]
+        assert inside, f"{record.origin} was dropped without a problem"
