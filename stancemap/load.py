@@ -30,10 +30,11 @@ M = TypeVar("M", bound=BaseModel)
 _QUOTE_MARKS = frozenset('"“”„‟«»')
 
 
-def _read(root: Path, rel: str, problems: list[Problem]) -> YamlDoc | None:
+def _read(root: Path, rel: str, problems: list[Problem]) -> tuple[YamlDoc | None, list[int]]:
+    """The file's doc (None when it could not be read) and the lines of YAML problems that came with it."""
     doc, found = read_yaml(root / rel, root=root, display=rel)
     problems.extend(found)
-    return doc
+    return doc, [p.line for p in found]
 
 
 def _top_mapping(
@@ -60,9 +61,11 @@ def _top_mapping(
 
 
 def _items(
-    doc: YamlDoc, rel: str, key: str, model: type[M], problems: list[Problem]
+    doc: YamlDoc, rel: str, key: str, model: type[M], problems: list[Problem], tainted: list[int]
 ) -> Iterator[tuple[int, Origin, M]]:
-    """Validate each item of the list under `key` on its own, so one bad record spares the rest."""
+    """Validate each item of the list under `key` on its own, so one bad record spares the rest.
+
+    Items holding a line in `tainted` (a duplicate key, a cut value) are skipped: their problem is reported."""
     items = doc.value.get(key) if isinstance(doc.value, dict) else None
     if items is None:
         if isinstance(doc.value, dict):
@@ -71,8 +74,14 @@ def _items(
     if not isinstance(items, list):
         problems.append(Problem(rel, *doc.locate((key,)), f"{key}: expected a list of records"))
         return
+    starts = [doc.locate((key, index))[0] for index in range(len(items))]
+    if starts and any(line < starts[0] for line in tainted):
+        return  # a problem above the first record (e.g. a duplicate top-level key) makes the file unreliable
+    ends = [*starts[1:], 10**9]
     for index, item in enumerate(items):
-        origin = Origin(rel, doc.locate((key, index))[0])
+        origin = Origin(rel, starts[index])
+        if any(starts[index] <= line < ends[index] for line in tainted):
+            continue
         try:
             yield index, origin, model.model_validate(item)
         except ValidationError as err:
@@ -101,7 +110,7 @@ def _unique(
 
 
 def _load_sources(root: Path, data: Dataset, today: dt.date, problems: list[Problem]) -> None:
-    doc = _read(root, SOURCES_FILE, problems)
+    doc, tainted = _read(root, SOURCES_FILE, problems)
     if doc is None or not _top_mapping(doc, SOURCES_FILE, ("sources",), problems):
         return
     items = doc.value.get("sources") if isinstance(doc.value, dict) else None
@@ -109,7 +118,7 @@ def _load_sources(root: Path, data: Dataset, today: dt.date, problems: list[Prob
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             data.broken_sources[item["id"]] = doc.locate(("sources", index))[0]
     for sid, (index, source) in _unique(
-        _items(doc, SOURCES_FILE, "sources", Source, problems), "source", doc, "sources", problems
+        _items(doc, SOURCES_FILE, "sources", Source, problems, tainted), "source", doc, "sources", problems
     ).items():
         at = (SOURCES_FILE, "sources", index)
         if source.published.earliest > today:
@@ -175,10 +184,10 @@ def _read_text(
 
 
 def _load_named(root: Path, rel: str, key: str, model: type[M], problems: list[Problem]) -> dict[str, M]:
-    doc = _read(root, rel, problems)
+    doc, tainted = _read(root, rel, problems)
     if doc is None or not _top_mapping(doc, rel, (key,), problems):
         return {}
-    found = _unique(_items(doc, rel, key, model, problems), key.rstrip("s"), doc, key, problems)
+    found = _unique(_items(doc, rel, key, model, problems, tainted), key.rstrip("s"), doc, key, problems)
     return {rid: record for rid, (_, record) in found.items()}
 
 
@@ -267,7 +276,7 @@ def _load_stance_file(
     problems: list[Problem],
     seen: dict[tuple[str, str, str], Origin],
 ) -> None:
-    doc = _read(root, rel, problems)
+    doc, tainted = _read(root, rel, problems)
     top = _top_mapping(doc, rel, ("issue", "stances"), problems)
     if doc is None or not top:
         return
@@ -291,7 +300,7 @@ def _load_stance_file(
             )
         )
         return
-    for index, origin, stance in _items(doc, rel, "stances", Stance, problems):
+    for index, origin, stance in _items(doc, rel, "stances", Stance, problems, tainted):
         record = _check_stance(data, issue, stance, ("stances", index), origin, doc, today, problems)
         if record is None:
             continue
@@ -371,10 +380,10 @@ def _check_stance(
 def _load_events(root: Path, data: Dataset, today: dt.date, problems: list[Problem]) -> None:
     if not (root / EVENTS_FILE).exists():
         return
-    doc = _read(root, EVENTS_FILE, problems)
+    doc, tainted = _read(root, EVENTS_FILE, problems)
     if doc is None or not _top_mapping(doc, EVENTS_FILE, ("events",), problems):
         return
-    found = _unique(_items(doc, EVENTS_FILE, "events", Event, problems), "event", doc, "events", problems)
+    found = _unique(_items(doc, EVENTS_FILE, "events", Event, problems, tainted), "event", doc, "events", problems)
     for index, event in found.values():
         at = ("events", index)
         if not _known_source(data, event.source, EVENTS_FILE, doc.locate(at + ("source",)), problems):
