@@ -1,0 +1,247 @@
+"""Verbatim-quote verification: a stance's quote must appear, word for word, in the body of its source.
+
+Normalization (applied to both the quote and the source before comparing; nothing else is forgiven):
+
+- single quotes and apostrophes are equal: ' ‘ ’ ‚ ‛ ′ ʼ
+  (U+0027, U+2018, U+2019, U+201A, U+201B, U+2032, U+02BC);
+- double quotes are equal: " “ ” „ ‟ ″ (U+0022, U+201C, U+201D, U+201E, U+201F, U+2033);
+- dashes and hyphens are equal: - ‐ ‑ ‒ – — ― − (U+002D, U+2010 to U+2015, U+2212);
+- any run of whitespace (spaces, tabs, newlines, no-break and narrow spaces such as U+00A0, U+202F, U+2009)
+  equals a single space; a space never equals no space.
+
+Matching is otherwise exact and case-sensitive. An elision, ``…`` or ``...`` (optionally in square brackets,
+``[…]``), splits a quote into fragments that must all appear in the source in the given order, each one after
+the end of the one before. Whitespace and quote marks at the two ends of each fragment are ignored, since
+curators often paste a quote with its surrounding “ ”. A match must lie in the article body: text found
+only in boilerplate (by-lines, comment widgets, disclaimers) does not count. The first body occurrence wins.
+Invisible characters (zero-width, bidi and other control characters) are never allowed in a quote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from itertools import pairwise
+from typing import NamedTuple
+
+from stancemap.sourcetext import SourceText
+
+SINGLE_QUOTES = "'‘’‚‛′ʼ"
+DOUBLE_QUOTES = '"“”„‟″'
+DASHES = "-‐‑‒–—―−"
+
+# Every character for which str.isspace() is true (what str.split() and re's \s split on); a test checks it.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+# (variant, canonical) pairs. Chained str.replace is used rather than str.translate or a regex because it runs
+# at memchr speed on the absent characters, which are most of them: folding 5 KB takes microseconds.
+_FOLD = tuple(
+    (char, chars[0]) for chars in (SINGLE_QUOTES, DOUBLE_QUOTES, DASHES) for char in chars[1:]
+)  # the first character of each class is its canonical form
+_SPACE_LIKE = tuple((char, " ") for char in WHITESPACE if char != " ")
+_SPACE_RUN = re.compile(r"  +")
+_ELISION = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.")
+_FRAGMENT_EDGES = WHITESPACE + SINGLE_QUOTES + DOUBLE_QUOTES
+# Tab, newline and carriage return are ordinary whitespace in a quote pasted from several lines.
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+@dataclass(frozen=True)
+class QuoteMatch:
+    """Where a quote was found: one ``[start, end)`` span into ``SourceText.text`` per fragment, in order."""
+
+    spans: tuple[tuple[int, int], ...]
+    paragraphs: tuple[int, ...]
+
+
+class _View(NamedTuple):
+    """A source text normalized for searching, with the map back to original offsets."""
+
+    text: str
+    breaks: list[int]  # view offsets at which the shift below changes (after each collapsed whitespace run)
+    shifts: list[int]  # original offset = view offset + shift
+
+    def original(self, offset: int) -> int:
+        """The original offset of the character at view ``offset``."""
+        return offset + self.shifts[bisect_right(self.breaks, offset) - 1]
+
+
+def _replace_all(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    """``text`` with each character of ``pairs`` replaced one for one, so offsets are unchanged."""
+    for char, canonical in pairs:
+        if char in text:
+            text = text.replace(char, canonical)
+    return text
+
+
+def normalize(text: str) -> str:
+    """The documented normalization: fold quotes and dashes, collapse whitespace runs, strip the ends."""
+    # Every variant character is non-ASCII, so ASCII text (most quotes) only needs its whitespace collapsed.
+    return " ".join((text if text.isascii() else _replace_all(text, _FOLD)).split())
+
+
+def fragments(quote: str) -> list[str]:
+    """The fragments of ``quote`` between elisions, ends trimmed; an interior empty string is a defect."""
+    pieces = _ELISION.split(quote) if "…" in quote or "..." in quote else [quote]
+    parts = [piece.strip(_FRAGMENT_EDGES) for piece in pieces]
+    # One leading or trailing elision marks a cut sentence; anything emptier is reported by quote_defects.
+    if parts and not parts[0]:
+        parts.pop(0)
+    if parts and not parts[-1]:
+        parts.pop()
+    return parts
+
+
+def quote_defects(quote: str) -> list[str]:
+    """Messages for what is never allowed in a quote: emptiness, empty fragments, invisible characters."""
+    defects: list[str] = []
+    parts = fragments(quote)
+    if not any(parts):
+        what = "has only elisions" if _ELISION.search(quote) else "is empty"
+        defects.append(f"quote {what}; give the words exactly as they appear in the source")
+    elif "" in parts:
+        at = _empty_fragment_at(quote)
+        defects.append(f"quote has an empty fragment between elisions at character {at}; remove one elision")
+    seen: dict[str, list[int]] = {}
+    for index, char in enumerate(quote):
+        category = unicodedata.category(char)
+        if (category == "Cc" and char not in _ALLOWED_CONTROLS) or category in ("Cf", "Cs"):
+            seen.setdefault(char, []).append(index + 1)
+    for char, places in seen.items():
+        unnamed = "SURROGATE" if unicodedata.category(char) == "Cs" else "CONTROL CHARACTER"
+        name = unicodedata.name(char, unnamed)
+        more = f" (and {len(places) - 1} more)" if len(places) > 1 else ""
+        defects.append(
+            f"quote contains U+{ord(char):04X} {name} at character {places[0]}{more};"
+            " delete it (it is invisible and never part of the source text)"
+        )
+    return defects
+
+
+def _empty_fragment_at(quote: str) -> int:
+    """1-based position of the elision that closes the first empty interior fragment."""
+    elisions = list(_ELISION.finditer(quote))
+    for before, after in pairwise(elisions):
+        if not quote[before.end() : after.start()].strip(_FRAGMENT_EDGES):
+            return after.start() + 1
+    return 1
+
+
+@lru_cache(maxsize=4096)
+def _view(text: str) -> _View:
+    """The normalized search view of a source text (cached: the text's hash is computed once per string)."""
+    spaced = _replace_all(_replace_all(text, _FOLD), _SPACE_LIKE)
+    breaks, shifts, removed = [0], [0], 0
+    for run in _SPACE_RUN.finditer(spaced):
+        removed += run.end() - run.start() - 1
+        breaks.append(run.end() - removed)
+        shifts.append(removed)
+    return _View(_SPACE_RUN.sub(" ", spaced), breaks, shifts)
+
+
+def _in_body(source: SourceText, start: int, end: int) -> int | None:
+    """The paragraph where ``[start, end)`` starts if the span touches no boilerplate, else None."""
+    first = source.paragraph_at(start)
+    if first is None or source.paragraphs[first].kind == "boilerplate":
+        return None
+    if end <= source.paragraphs[first].end:
+        return first
+    last = source.paragraph_at(end - 1)
+    if last is None:
+        return None
+    # A span may run across paragraph breaks (a break is whitespace), but not into boilerplate.
+    if any(p.kind == "boilerplate" for p in source.paragraphs[first + 1 : last + 1]):
+        return None
+    return first
+
+
+def find_quote(quote: str, source: SourceText) -> QuoteMatch | None:
+    """The first body occurrence of ``quote`` in ``source`` under the documented normalization, or None."""
+    parts = [normalize(part) for part in fragments(quote)]
+    if not parts or "" in parts:
+        return None
+    view = _view(source.text)
+    spans: list[tuple[int, int]] = []
+    paragraphs: list[int] = []
+    position = 0
+    for part in parts:
+        while True:
+            found = view.text.find(part, position)
+            if found < 0:
+                return None
+            start = view.original(found)
+            end = view.original(found + len(part) - 1) + 1
+            paragraph = _in_body(source, start, end)
+            if paragraph is not None:
+                break
+            position = found + 1
+        spans.append((start, end))
+        paragraphs.append(paragraph)
+        position = found + len(part)
+    return QuoteMatch(tuple(spans), tuple(paragraphs))
+
+
+_SENTENCE = re.compile(r"\S.*?(?:[.!?…]+[\"'”’)]*(?=\s|$)|$)")
+
+
+def _candidates(source: SourceText) -> list[tuple[int, int]]:
+    """Body paragraphs and windows of one to three consecutive sentences in them, as original spans."""
+    spans: list[tuple[int, int]] = []
+    for paragraph in source.paragraphs:
+        if paragraph.kind != "body":
+            continue
+        spans.append((paragraph.start, paragraph.end))
+        text = source.text[paragraph.start : paragraph.end]
+        base = paragraph.start
+        sentences = [(base + m.start(), base + m.end()) for m in _SENTENCE.finditer(text)]
+        for width in (1, 2, 3):
+            for i in range(len(sentences) - width + 1):
+                window = (sentences[i][0], sentences[i + width - 1][1])
+                if window != (paragraph.start, paragraph.end):
+                    spans.append(window)
+    return spans
+
+
+def closest_passage(quote: str, source: SourceText, limit: int = 200) -> str:
+    """The body passage most like ``quote``, cut to ``limit`` characters around the best match."""
+    target = normalize(" ".join(fragments(quote)))
+    if not target:
+        return ""
+    # A one-for-one fold keeps candidate offsets equal to original ones, so the cut can use the source text.
+    folded = _replace_all(_replace_all(source.text, _FOLD), _SPACE_LIKE)
+    matcher = SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(target)
+    best, best_span = -1.0, (0, 0)
+    for start, end in _candidates(source):
+        matcher.set_seq1(folded[start:end])
+        # The quick upper bounds skip most candidates without the quadratic ratio().
+        if matcher.real_quick_ratio() <= best or matcher.quick_ratio() <= best:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best:
+            best, best_span = ratio, (start, end)
+    start, end = best_span
+    passage = source.text[start:end]
+    if len(passage) <= limit:
+        return passage
+    matcher.set_seq1(folded[start:end])
+    block = matcher.find_longest_match(0, end - start, 0, len(target))
+    # Align the quote on its longest common block, then centre the window on where the quote would sit.
+    centre = block.a - block.b + len(target) // 2
+    room = max(limit - 2, 1)
+    left = min(max(centre - room // 2, 0), len(passage) - room)
+    right = left + room
+    # Cut at word boundaries when one is near, so the passage reads cleanly.
+    if left > 0 and not passage[left - 1].isspace():
+        space = passage.find(" ", left, left + 20)
+        left = space + 1 if space >= 0 else left
+    if right < len(passage) and not passage[right].isspace():
+        space = passage.rfind(" ", right - 20, right)
+        right = space if space > left else right
+    return ("…" if left > 0 else "") + passage[left:right].strip() + ("…" if right < len(passage) else "")
