@@ -45,6 +45,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_readme(args: argparse.Namespace) -> int:
+    from stancemap.readme import update
+
+    data, problems = load_dataset(ROOT, today=args.today)
+    if problems:
+        print("fix the data problems first (python -m stancemap validate)", file=sys.stderr)
+        return 1
+    changed = update(ROOT / "README.md", data)
+    print("README.md updated" if changed else "README.md is up to date")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m stancemap", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -62,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = add("export", cmd_export, "Print the flat table of stances x evidence.")
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--root", type=_root, default=ROOT, help="data folder (default: this repo)")
+    add("readme", cmd_readme, "Regenerate the generated sections of README.md from the code and data.")
     return parser
 
 
