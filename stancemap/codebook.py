@@ -1,4 +1,4 @@
-"""The codebook: what each stance level, evidence kind and mark means, in one place for the app and the docs."""
+"""The codebook: what each stance level, evidence kind and mark means, in one place for app and docs."""
 
 from __future__ import annotations
 

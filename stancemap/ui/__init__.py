@@ -1,0 +1,1 @@
+"""The Streamlit app's pages and controls; only this package (and app.py) imports streamlit."""

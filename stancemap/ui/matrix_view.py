@@ -1,0 +1,93 @@
+"""The home page: the issues × parties matrix with its legend; selecting a cell shows its evidence below."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+
+from stancemap.dataset import Dataset
+from stancemap.ui import controls, drilldown, render
+from stancemap.ui.tables import Axes, build_matrix
+
+MATRIX_KEY = "matrix"
+# Fixed column widths (px) keep the layout steady and let browser tests find a cell on the canvas.
+ISSUE_WIDTH, PARTY_WIDTH = 200, 180
+# The axes and the selected cells of the matrix as last drawn, to tell a new selection from an old one.
+DRAWN_KEY = "matrix_drawn"
+
+Cell = tuple[int, str]
+
+
+def _cells(value: Any) -> list[Cell]:
+    """The selected cells of a dataframe selection state, as (row position, column name)."""
+    try:
+        return [(int(row), str(column)) for row, column in value["selection"]["cells"]]
+    except (KeyError, TypeError, ValueError):
+        return []
+
+
+def _adopt_selection(axes: Axes) -> None:
+    """Focus the cell selected since the last run (a click, or a test seeding it); clear on deselect."""
+    if MATRIX_KEY not in st.session_state:
+        return  # the table was not on screen in the last run, so nothing was selected
+    selected = _cells(st.session_state[MATRIX_KEY])
+    # A selection refers to the table as drawn in the last run, before any filter change in this one.
+    drawn, cells = st.session_state.get(DRAWN_KEY, (axes, []))
+    if selected == cells:
+        return
+    cell = drawn.cell_at(*selected[0]) if selected else None
+    if not selected:
+        controls.update(party=None, issue=None)
+    elif cell is not None:
+        controls.update(party=cell[0], issue=cell[1])
+
+
+def show(data: Dataset, today: dt.date) -> None:
+    """The matrix under the current filters, its legend, and the selected cell's evidence."""
+    state = controls.state()
+    parties = state.parties or tuple(data.parties)
+    issues = state.issues or tuple(data.issues)
+    if not parties or not issues:
+        st.info("No parties or issues were loaded; see the data problems above.")
+        return
+    matrix = build_matrix(
+        data, parties=parties, issues=issues, as_of=state.as_of, quoted_only=state.direct, today=today
+    )
+    _adopt_selection(matrix.axes)
+    state = controls.state()
+
+    when = f"as of {state.as_of}" if state.as_of else "latest"
+    quotes = ", direct quotes only" if state.direct else ""
+    st.subheader(f"Where the parties stand ({when}{quotes})")
+    legend, codebook = st.columns([5, 1], vertical_alignment="top")
+    legend.html(render.legend())
+    with codebook.popover("Codebook", help="What each level and mark means"):
+        st.html(render.codebook())
+    position = matrix.axes.position(*state.cell) if state.cell else None
+    selection = [position] if position else []
+    if _cells(st.session_state.get(MATRIX_KEY)) != selection:
+        # Draw the focused cell as selected, e.g. after opening a link or changing a filter.
+        st.session_state[MATRIX_KEY] = {"selection": {"rows": [], "columns": [], "cells": selection}}
+    styled = matrix.text.style.apply(lambda _: matrix.levels.map(render.level_css), axis=None)
+    widths = {"_index": st.column_config.TextColumn("Issue", width=ISSUE_WIDTH)} | {
+        name: st.column_config.TextColumn(width=PARTY_WIDTH) for name in matrix.axes.names
+    }
+    st.dataframe(
+        styled,
+        key=MATRIX_KEY,
+        on_select="rerun",
+        selection_mode="single-cell",
+        column_config=widths,
+        width="content",
+        height="content",
+    )
+    st.session_state[DRAWN_KEY] = (matrix.axes, selection)
+
+    if state.cell is None:
+        st.caption("Select a cell to read the quotes behind it.")
+    elif position is None:
+        st.info("The selected cell is hidden by the Parties or Issues filter; clear the filter to see it.")
+    else:
+        drilldown.show(data, *state.cell, as_of=state.as_of, quoted_only=state.direct, today=today)
