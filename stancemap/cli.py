@@ -57,6 +57,78 @@ def cmd_readme(args: argparse.Namespace) -> int:
     return 0
 
 
+def _document_error(path: Path, err: Exception) -> int:
+    """Print a document problem as one `FILE: message` line; exit code 2."""
+    where = getattr(err, "where", None) or str(path)
+    print(f"{where}: {err}", file=sys.stderr)
+    return 2
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from stancemap.sources_cli import DocumentError, read_document
+    from stancemap.suggest import candidates, render_yaml
+
+    try:
+        _, text = read_document(args.file)
+    except DocumentError as err:
+        return _document_error(args.file, err)
+    data, problems = load_dataset(args.root, today=args.today)
+    if problems:
+        print(f"note: {len(problems)} data problems (see validate); suggesting anyway", file=sys.stderr)
+    found = candidates(text, data)
+    sys.stdout.write(render_yaml(found[: args.top], data, label=str(args.file), total=len(found)))
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from stancemap.coverage import report
+
+    data, problems = load_dataset(args.root, today=args.today)
+    if problems:
+        print(f"note: {len(problems)} data problems (see validate); counting what loaded", file=sys.stderr)
+    sys.stdout.write(report(data))
+    return 0
+
+
+def cmd_add_source(args: argparse.Namespace) -> int:
+    from stancemap.sources_cli import DocumentError, add_source
+
+    try:
+        added = add_source(
+            args.root,
+            args.file,
+            title=args.title,
+            outlet=args.outlet,
+            published=args.published,
+            basis=args.basis,
+            source_id=args.id,
+            url=args.url,
+            author=args.author,
+            today=args.today,
+        )
+    except DocumentError as err:
+        return _document_error(args.file, err)
+    print(f"added seeds/{added.file} as source {added.id!r}; appended to seeds/sources.yaml:")
+    print(added.entry, end="")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from stancemap.jsonschema import REGENERATE, SCHEMAS, stale, write
+
+    if args.check:
+        found = stale(args.root)
+        for path in found:
+            print(f"{path}: stale; run {REGENERATE}")
+        return 1 if found else 0
+    written = write(args.root)
+    for path in written:
+        print(f"wrote {path}")
+    if not written:
+        print(f"{len(SCHEMAS)} schema files are up to date")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m stancemap", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -75,6 +147,25 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--root", type=_root, default=ROOT, help="data folder (default: this repo)")
     add("readme", cmd_readme, "Regenerate the generated sections of README.md from the code and data.")
+    suggest = add("suggest", cmd_suggest, "Propose YAML stance stubs from a new document (plain UTF-8 text).")
+    suggest.add_argument("file", type=Path, help="the document")
+    suggest.add_argument("--top", type=int, default=12, help="how many proposals to print (default 12)")
+    suggest.add_argument("--root", type=_root, default=ROOT, help="data folder (default: this repo)")
+    coverage = add("coverage", cmd_coverage, "Print evidence per issue x party, empty cells, uncited sources.")
+    coverage.add_argument("--root", type=_root, default=ROOT, help="data folder (default: this repo)")
+    source = add("add-source", cmd_add_source, "Copy a document into seeds/ and add it to sources.yaml.")
+    source.add_argument("file", type=Path, help="the document (plain UTF-8 text)")
+    source.add_argument("--title", required=True, help="the headline as the document gives it")
+    source.add_argument("--outlet", required=True, help="publisher as the text states it; '-' if unstated")
+    source.add_argument("--published", required=True, help="2026-01-03, 2026-01, 2025 or an a/b interval")
+    source.add_argument("--basis", help="what in the text supports the date")
+    source.add_argument("--id", help="source id (default: from the title)")
+    source.add_argument("--url", help="http(s) address of the document")
+    source.add_argument("--author", help="the by-line")
+    source.add_argument("--root", type=_root, default=ROOT, help="data folder (default: this repo)")
+    schema = add("schema", cmd_schema, "Write schema/*.schema.json from the models (--check: report only).")
+    schema.add_argument("--check", action="store_true", help="exit 1 naming stale files; write nothing")
+    schema.add_argument("--root", type=_root, default=ROOT, help="repository folder (default: this repo)")
     return parser
 
 
