@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from stancemap.ui import controls, data, matrix_view, views
+from stancemap.ui import controls, data, insights, matrix_view, views
 from stancemap.ui.state import Known
 
 st.set_page_config(page_title="Stancemap", page_icon="🗺️", layout="wide")
@@ -15,20 +15,25 @@ st.set_page_config(page_title="Stancemap", page_icon="🗺️", layout="wide")
 today = dt.date.today()
 dataset, problems = data.load(data.data_root(), today)
 
+
+def agreement_page() -> None:
+    view = controls.state()
+    insights.render_agreement(dataset, as_of=view.as_of, quoted_only=view.direct)
+    insights.render_red_lines(dataset, as_of=view.as_of, quoted_only=view.direct)
+
+
 # Every page: its id (the `view` link parameter), its label, and what draws it.
 PAGES: dict[str, tuple[str, Callable[[], None]]] = {
     "matrix": ("Matrix", lambda: matrix_view.show(dataset, today)),
     "issue": ("Issue", lambda: views.issue_page(dataset, today)),
     "party": ("Party", lambda: views.party_page(dataset, today)),
-    # ── Insights pages go here (the lead wires them); the filters come from the view state, e.g.
-    # "agreement": ("Agreement", lambda: insights.render_agreement(
-    #     dataset, as_of=controls.state().as_of, quoted_only=controls.state().direct)),
-    # "timeline": ("Timeline", lambda: insights.render_timeline(
-    #     dataset, quoted_only=controls.state().direct)),
-    # ──
+    "agreement": ("Agreement", agreement_page),
+    "timeline": ("Timeline", lambda: insights.render_timeline(dataset, quoted_only=controls.state().direct)),
+    "strength": ("Evidence strength", lambda: insights.render_strength(dataset, today=today)),
     "sources": ("Sources", lambda: views.sources_page(dataset)),
     "data": ("Data", lambda: views.data_page(dataset)),
 }
+
 
 known = Known(
     views=tuple(PAGES),
