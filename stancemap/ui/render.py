@@ -156,6 +156,11 @@ def http_link(url: str | None, label: str) -> str:
     return f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(label)}</a>'
 
 
+def note(text: str) -> str:
+    """A small grey line of text that may hold data (escaped, unlike st.caption, which renders markdown)."""
+    return f'<p style="{SMALL};margin:.2rem 0">{esc(text)}</p>'
+
+
 def heading(text: str, *, sub: str | None = None) -> str:
     """A section heading from data text, with an optional grey line under it."""
     below = f'<div style="{SMALL}">{esc(sub)}</div>' if sub else ""
