@@ -164,7 +164,7 @@ def test_territory_is_blocked_on_the_bundled_data(dataset: Dataset) -> None:
     assert blocked[
         ["issue", "red_line_party", "red_line_level", "other_party", "other_level"]
     ].values.tolist() == [["territory", "russia", "demands", "ukraine", "opposes"]]
-    assert blocked.loc[0, "red_line_summary"].startswith("Calls territorial points")
+    assert blocked.loc[0, "red_line_summary"].startswith("Says some points, including territorial issues")
 
 
 def test_outlook_on_the_bundled_data(dataset: Dataset) -> None:
@@ -281,7 +281,8 @@ def test_changes_between_two_dates(dataset: Dataset) -> None:
     assert troops["change"] == analysis.CHANGED_LEVEL
     assert (troops["before_level"], troops["after_level"]) == ("conditional", "supports")
     ratification = frame.loc[("ukraine", "ratification")]
-    assert ratification["change"] == analysis.CHANGED_DETAILS
+    assert ratification["change"] == analysis.CHANGED_LEVEL
+    assert (ratification["before_level"], ratification["after_level"]) == ("demands", "supports")
     assert ratification["before_summary"].startswith("Insists the US guarantee document")
     assert ratification["after_summary"].startswith("Says parliaments of the Coalition")
     assert frame.loc[("russia", "territory"), "change"] == analysis.NEW
