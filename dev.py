@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """One command for each common job; each installs what it needs into .venv on first use.
 
-    python3 dev.py app      run the dashboard on the bundled data
-    python3 dev.py test     run the test suite (pytest)
-    python3 dev.py lint     ruff check + format check
-    python3 dev.py validate check the data (python -m stancemap validate)
-    python3 dev.py schema   regenerate schema/*.schema.json
-    python3 dev.py bench    print the performance table
+python3 dev.py app      run the dashboard on the bundled data
+python3 dev.py test     run the test suite (pytest)
+python3 dev.py lint     ruff check + format check
+python3 dev.py validate check the data (python -m stancemap validate)
+python3 dev.py schema   regenerate schema/*.schema.json
+python3 dev.py bench    print the performance table
 """
 
 from __future__ import annotations

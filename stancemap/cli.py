@@ -1,4 +1,4 @@
-"""Command line: `python -m stancemap validate|export|...`; the only place that prints problems and sets exit codes."""
+"""Command line (`python -m stancemap ...`): the only place that prints problems and sets exit codes."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ Handler = Callable[[argparse.Namespace], int]
 def _root(value: str) -> Path:
     path = Path(value)
     if not path.is_dir():
-        raise argparse.ArgumentTypeError(f"{value} is not a folder (expected the folder holding seeds/ and positions/)")
+        raise argparse.ArgumentTypeError(
+            f"{value} is not a folder (expected the folder holding seeds/ and positions/)"
+        )
     return path.resolve()
 
 
@@ -141,8 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
         )
         return command
 
-    validate = add("validate", cmd_validate, "Check every file; print each problem as path:line:col: message.")
-    validate.add_argument("root", nargs="?", type=_root, default=ROOT, help="data folder (default: this repo)")
+    validate = add(
+        "validate", cmd_validate, "Check every file; print each problem as path:line:col: message."
+    )
+    validate.add_argument(
+        "root", nargs="?", type=_root, default=ROOT, help="data folder (default: this repo)"
+    )
     export = add("export", cmd_export, "Print the flat table of stances x evidence.")
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--root", type=_root, default=ROOT, help="data folder (default: this repo)")
@@ -151,7 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     suggest.add_argument("file", type=Path, help="the document")
     suggest.add_argument("--top", type=int, default=12, help="how many proposals to print (default 12)")
     suggest.add_argument("--root", type=_root, default=ROOT, help="data folder (default: this repo)")
-    coverage = add("coverage", cmd_coverage, "Print evidence per issue x party, empty cells, uncited sources.")
+    coverage = add(
+        "coverage", cmd_coverage, "Print evidence per issue x party, empty cells, uncited sources."
+    )
     coverage.add_argument("--root", type=_root, default=ROOT, help="data folder (default: this repo)")
     source = add("add-source", cmd_add_source, "Copy a document into seeds/ and add it to sources.yaml.")
     source.add_argument("file", type=Path, help="the document (plain UTF-8 text)")

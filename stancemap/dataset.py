@@ -56,12 +56,16 @@ class Dataset:
     issues: dict[str, Issue] = field(default_factory=dict)
     stances: list[StanceRecord] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
-    broken_sources: dict[str, int] = field(default_factory=dict)  # id -> line of an entry that failed its checks
+    broken_sources: dict[str, int] = field(
+        default_factory=dict
+    )  # id -> line of an entry that failed its checks
 
     def story_of(self, source_id: str) -> str:
         """The id of the original story a source copies (itself when it is not a copy)."""
         seen: set[str] = set()
-        while (copy_of := self.sources[source_id].copy_of) and copy_of in self.sources and source_id not in seen:
+        while (
+            (copy_of := self.sources[source_id].copy_of) and copy_of in self.sources and source_id not in seen
+        ):
             seen.add(source_id)
             source_id = copy_of
         return source_id

@@ -1,4 +1,4 @@
-"""Dates as precise as a source supports: a day, a month, a year, or an ISO 8601 interval between two of them."""
+"""Dates as precise as a source supports: a day, a month, a year, or an ISO 8601 interval of them."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _bounds(part: str) -> tuple[dt.date, dt.date]:
 
 @dataclass(frozen=True, order=True)
 class FuzzyDate:
-    """A span of days [earliest, latest] written as '2026-01-03', '2026-01', '2025' or '2026-01-03/2026-01-05'."""
+    """Days [earliest, latest], written '2026-01-03', '2026-01', '2025' or '2026-01-03/2026-01-05'."""
 
     earliest: dt.date
     latest: dt.date
@@ -44,7 +44,8 @@ class FuzzyDate:
         text = str(value).strip()
         if not _FULL.match(text):
             raise ValueError(
-                f"{text!r} is not a date; write YYYY-MM-DD, YYYY-MM, YYYY or an interval like 2026-01-03/2026-01-05"
+                f"{text!r} is not a date; write YYYY-MM-DD, YYYY-MM, YYYY "
+                "or an interval like 2026-01-03/2026-01-05"
             )
         first, _, last = text.partition("/")
         try:
@@ -64,7 +65,9 @@ class FuzzyDate:
         return self.text
 
     @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
         def validate(value: Any) -> FuzzyDate:
             if isinstance(value, FuzzyDate):
                 return value

@@ -15,8 +15,8 @@ from stancemap.schema import ID_PATTERN
 
 # Latin look-alikes of Cyrillic and Greek letters, so 'rusѕia' (Cyrillic dze) can be answered with 'russia'.
 _CONFUSABLES = str.maketrans(
-    "аеорсухіјѕԁԛԝгпмткв" "ΑΒΕΗΙΚΜΝΟΡΤΥΧαοικνρτυχ",
-    "aeopcyxijsdqwrnmtkb" "abehikmnoptyxaoiknptux",
+    "аеорсухіјѕԁԛԝгпмтквΑΒΕΗΙΚΜΝΟΡΤΥΧαοικνρτυχ",
+    "aeopcyxijsdqwrnmtkbabehikmnoptyxaoiknptux",
 )
 
 
@@ -87,8 +87,8 @@ def describe(error: Any, model: type[BaseModel] | None = None, known_fields: Ite
         folded = fold(str(value))
         hint = f" (did you mean {folded!r}?)" if folded != value and re.match(ID_PATTERN, folded) else ""
         return (
-            f"{field}: {excerpt(value)} is not a valid id{hint}: use lower-case ASCII letters, digits and single "
-            f"hyphens{_odd_characters(str(value))}"
+            f"{field}: {excerpt(value)} is not a valid id{hint}: use lower-case ASCII letters, digits "
+            f"and single hyphens{_odd_characters(str(value))}"
         )
     if kind == "string_pattern_mismatch":
         return f"{field}: {excerpt(value)} has the wrong form ({error.get('msg', '')})"

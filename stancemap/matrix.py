@@ -22,7 +22,9 @@ LEVEL_COLOURS: dict[str, str] = {
 NO_POSITION_COLOUR = "#ffffff"
 DARK_LEVELS = frozenset({"demands", "rejects"})
 RED_LINE_MARK = "⛔"
-LEVEL_RANK: dict[str, int] = {level: len(LEVELS) - i for i, level in enumerate(LEVELS)}  # demands=5 … rejects=1
+LEVEL_RANK: dict[str, int] = {
+    level: len(LEVELS) - i for i, level in enumerate(LEVELS)
+}  # demands=5 … rejects=1
 
 
 def has_direct_quote(record: StanceRecord) -> bool:
@@ -39,7 +41,7 @@ def history(data: Dataset, party: str, issue: str) -> list[StanceRecord]:
 def current(
     data: Dataset, *, as_of: dt.date | None = None, quoted_only: bool = False
 ) -> dict[tuple[str, str], StanceRecord]:
-    """The newest stance per (party, issue) documented by `as_of` (a stance counts once its latest date passed)."""
+    """The newest stance per (party, issue) documented by `as_of`; a stance counts from its latest date."""
     cells: dict[tuple[str, str], StanceRecord] = {}
     for record in data.stances:
         if as_of is not None and record.as_of.latest > as_of:
@@ -48,7 +50,10 @@ def current(
             continue
         key = (record.party, record.issue)
         held = cells.get(key)
-        if held is None or (record.as_of.latest, record.as_of.earliest) >= (held.as_of.latest, held.as_of.earliest):
+        if held is None or (record.as_of.latest, record.as_of.earliest) >= (
+            held.as_of.latest,
+            held.as_of.earliest,
+        ):
             cells[key] = record
     return cells
 

@@ -34,8 +34,9 @@ def codebook(data: Dataset) -> str:
         record = cells[(party, issue)]
         assert record.stance.level == level, f"codebook example {party} × {issue} is no longer {level}"
         evidence = record.stance.evidence[0]
+        topic = data.issues[issue]
         example = (
-            f"**{data.parties[party].name} × {data.issues[issue].title}** (“{data.issues[issue].proposition}”): "
+            f"**{data.parties[party].name} × {topic.title}** (“{topic.proposition}”): "
             f"{evidence.quote} — {evidence.speaker.name}, in *{data.sources[evidence.source].headline}* "
             f"({evidence.kind})"
         )

@@ -56,14 +56,18 @@ class Person(Model):
 
 
 class Member(Model):
-    name: OneLine = Field(description="A member of a bloc as the sources name it.", examples=["United Kingdom"])
+    name: OneLine = Field(
+        description="A member of a bloc as the sources name it.", examples=["United Kingdom"]
+    )
     aliases: list[OneLine] = Field([], examples=[["U.K.", "Britain", "Downing Street"]])
 
 
 class Party(Model):
     id: Id
     name: OneLine = Field(examples=["Ukraine"])
-    aliases: list[OneLine] = Field([], description="Words the sources use for the party.", examples=[["Kyiv"]])
+    aliases: list[OneLine] = Field(
+        [], description="Words the sources use for the party.", examples=[["Kyiv"]]
+    )
     speakers: list[Person] = Field([], description="People who speak for the party in the sources.")
     members: list[Member] = Field([], description="For a bloc: its members as the sources name them.")
 
@@ -80,7 +84,9 @@ class Issue(Model):
         description="The statement a stance answers; levels say how the party stands on it.",
         examples=["Ukraine withdraws its troops from the part of Donbas it holds"],
     )
-    keywords: list[OneLine] = Field([], description="Words that signal the issue in a text.", examples=[["Donbas"]])
+    keywords: list[OneLine] = Field(
+        [], description="Words that signal the issue in a text.", examples=[["Donbas"]]
+    )
     quantity: Quantity | None = Field(None, description="Set when stances on this issue carry a number.")
 
 
@@ -95,7 +101,9 @@ class Evidence(Model):
     source: Id = Field(description="Id of a source in seeds/sources.yaml.")
     quote: Annotated[str, StringConstraints(min_length=1, max_length=2000)] = Field(
         description="Verbatim text of the source; '…' or '...' marks an elision.",
-        examples=["Russia, “one million percent,” won’t cede control of the Crimean peninsula it annexed in 2014"],
+        examples=[
+            "Russia, “one million percent,” won’t cede control of the Crimean peninsula it annexed in 2014"
+        ],
     )
     speaker: Speaker
     kind: EvidenceKind = Field(
@@ -107,7 +115,9 @@ class Evidence(Model):
         description="stated: the source names the party; inferred: the curator attributes it from context "
         "(the note must say why).",
     )
-    said_on: FuzzyDate | None = Field(None, description="When it was said, where that differs from publication.")
+    said_on: FuzzyDate | None = Field(
+        None, description="When it was said, where that differs from publication."
+    )
     note: OneLine | None = Field(None, description="Why this supports the stance, or a caveat.")
 
     @model_validator(mode="after")
@@ -147,9 +157,12 @@ class Source(Model):
         None, description="SHA-256 of the file as registered; the loader refuses a file that changed since."
     )
     headline: OneLine
-    outlet: OneLine | None = Field(None, description="Who published it, as the text states; null if unstated.")
+    outlet: OneLine | None = Field(
+        None, description="Who published it, as the text states; null if unstated."
+    )
     syndication: list[OneLine] = Field(
-        [], description="The distribution chain as the text states it, origin first.",
+        [],
+        description="The distribution chain as the text states it, origin first.",
         examples=[["Bloomberg News", "Tribune Content Agency", "ArcaMax"]],
     )
     author: OneLine | None = None

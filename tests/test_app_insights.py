@@ -1,4 +1,4 @@
-"""The insight pages inside the real app: reachable by link, drawn with real charts, following the sidebar filters."""
+"""The insight pages in the real app: reachable by link, drawn with real charts, following the filters."""
 
 from __future__ import annotations
 
@@ -27,7 +27,10 @@ def chart_rows(at: AppTest) -> list[dict]:
 @pytest.mark.parametrize(
     ("view", "headings"),
     [
-        ("agreement", ["Where each party stands", "Agreement between parties", "Red lines", "Blocked issues"]),
+        (
+            "agreement",
+            ["Where each party stands", "Agreement between parties", "Red lines", "Blocked issues"],
+        ),
         ("timeline", ["Change over time", "What changed between two dates"]),
         ("strength", ["Evidence strength"]),
     ],

@@ -52,7 +52,9 @@ def test_validate_passes_on_the_bundled_data() -> None:
 
 def test_validate_fails_with_exit_1_and_path_line_col(data_copy: Path) -> None:
     crimea = data_copy / "positions" / "stances" / "crimea.yaml"
-    crimea.write_text(crimea.read_text(encoding="utf-8").replace("one million", "one billion"), encoding="utf-8")
+    crimea.write_text(
+        crimea.read_text(encoding="utf-8").replace("one million", "one billion"), encoding="utf-8"
+    )
     result = run_cli("validate", str(data_copy))
     assert result.returncode == 1
     assert result.stdout.startswith("positions/stances/crimea.yaml:10:16: quote not found in source")
@@ -98,18 +100,30 @@ def test_crimea_quote_and_speaker(dataset: Dataset) -> None:
 
 def test_inferred_attribution_is_marked(dataset: Dataset) -> None:
     inferred = [ev for r in dataset.stances for ev in r.stance.evidence if ev.attribution == "inferred"]
-    assert [ev.quote for ev in inferred] == ["Current proposals set out a 15-year term with the possibility for an extension."]
+    assert [ev.quote for ev in inferred] == [
+        "Current proposals set out a 15-year term with the possibility for an extension."
+    ]
 
 
-@pytest.mark.parametrize("source_id", ["bloomberg-kyiv-talks", "arcamax-paris-talks", "menafn-kyiv-talks",
-                                       "bloomberg-berlin-talks", "guarantees-january-report"])
+@pytest.mark.parametrize(
+    "source_id",
+    [
+        "bloomberg-kyiv-talks",
+        "arcamax-paris-talks",
+        "menafn-kyiv-talks",
+        "bloomberg-berlin-talks",
+        "guarantees-january-report",
+    ],
+)
 def test_sources_are_registered_with_their_hash(dataset: Dataset, source_id: str) -> None:
     source = dataset.sources[source_id]
     raw = (ROOT / "seeds" / source.file).read_bytes()
     assert source.sha256 == hashlib.sha256(raw).hexdigest()
 
 
-@pytest.mark.skipif(not SHARED_SEEDS.is_dir(), reason="the original seeds (../shared/seeds) are not beside the repo")
+@pytest.mark.skipif(
+    not SHARED_SEEDS.is_dir(), reason="the original seeds (../shared/seeds) are not beside the repo"
+)
 def test_seeds_are_byte_identical_to_the_originals() -> None:
     originals = sorted(SHARED_SEEDS.glob("*.txt"))
     assert len(originals) == 5

@@ -92,9 +92,13 @@ def issue_page(data: Dataset, today: dt.date) -> None:
     if topic.quantity is not None:
         numbers = quantity_frame(data, issue, parties, cells)
         if numbers.empty:
-            st.html(render.note(f"No party states a number in {topic.quantity.unit} under the current filters."))
+            st.html(
+                render.note(f"No party states a number in {topic.quantity.unit} under the current filters.")
+            )
         else:
-            st.html(render.note(f"The numbers each party names, in {topic.quantity.unit} (hover for the source)"))
+            st.html(
+                render.note(f"The numbers each party names, in {topic.quantity.unit} (hover for the source)")
+            )
             st.altair_chart(quantity_chart(numbers, topic.quantity.unit), use_container_width=True)
     party = controls.pick(
         "Read the evidence of",
