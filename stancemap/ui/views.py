@@ -68,22 +68,24 @@ def quantity_chart(frame: pd.DataFrame, unit: str) -> alt.Chart:
     )
 
 
+def _pick_or_first(label: str, param: str, names: dict[str, str], placeholder: str) -> str:
+    """The id chosen in a picker bound to link parameter `param`; the first one when none is chosen yet."""
+    chosen = controls.pick(label, list(names), param, format_func=names.__getitem__, placeholder=placeholder)
+    if chosen is None:
+        chosen = next(iter(names))
+        controls.update(**{param: chosen})
+    return chosen
+
+
 def issue_page(data: Dataset, today: dt.date) -> None:
     """Every party on one issue, side by side, with the numbers charted and one party's evidence below."""
     state = controls.state()
     if not data.issues:
         st.info("No issues were loaded; see the data problems above.")
         return
-    issue = controls.pick(
-        "Issue",
-        list(data.issues),
-        "issue",
-        format_func=lambda i: data.issues[i].title,
-        placeholder="Choose an issue",
+    issue = _pick_or_first(
+        "Issue", "issue", {i: topic.title for i, topic in data.issues.items()}, "Choose an issue"
     )
-    if issue is None:
-        issue = next(iter(data.issues))
-        controls.update(issue=issue)
     topic = data.issues[issue]
     st.html(render.heading(topic.title, sub=f"Proposition: {topic.proposition}"))
     parties = state.parties or tuple(data.parties)
@@ -117,16 +119,9 @@ def party_page(data: Dataset, today: dt.date) -> None:
     if not data.parties:
         st.info("No parties were loaded; see the data problems above.")
         return
-    party = controls.pick(
-        "Party",
-        list(data.parties),
-        "party",
-        format_func=lambda p: data.parties[p].name,
-        placeholder="Choose a party",
+    party = _pick_or_first(
+        "Party", "party", {p: who.name for p, who in data.parties.items()}, "Choose a party"
     )
-    if party is None:
-        party = next(iter(data.parties))
-        controls.update(party=party)
     who = data.parties[party]
     st.html(render.heading(who.name, sub="Also called: " + ", ".join(who.aliases) if who.aliases else None))
     issues = state.issues or tuple(data.issues)
