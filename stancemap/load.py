@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
-from collections.abc import Iterator
+import os
+import re
+import stat
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -13,8 +20,8 @@ from pydantic import BaseModel, ValidationError
 from stancemap.dataset import Dataset, EventRecord, Origin, StanceRecord
 from stancemap.dates import FuzzyDate
 from stancemap.errors import did_you_mean, validation_problems
-from stancemap.problems import Problem, excerpt
-from stancemap.quotes import QuoteMatch, closest_passage, find_quote, quote_defects
+from stancemap.problems import Problem, StancemapError
+from stancemap.quotes import QuoteMatch, check_quote, closest_passage
 from stancemap.schema import QUOTED_KINDS, Event, Evidence, Issue, Party, Source, Stance
 from stancemap.sourcetext import SourceText, parse_source_text
 from stancemap.yamlsafe import YamlDoc, read_yaml
@@ -25,14 +32,21 @@ PARTIES_FILE = "positions/parties.yaml"
 ISSUES_FILE = "positions/issues.yaml"
 EVENTS_FILE = "positions/events.yaml"
 STANCES_DIR = "positions/stances"
+# A news article is tens of kilobytes; the cap keeps a stray huge file from being read into memory.
+SOURCE_MAX_BYTES = 5_000_000
 
 M = TypeVar("M", bound=BaseModel)
-_QUOTE_MARKS = frozenset('"“”„‟«»')
+_QUOTE_MARK = re.compile('["“”„‟«»]')
+
+
+def _locator(doc: YamlDoc, loc: tuple[str | int, ...]) -> Callable[[], tuple[int, int]]:
+    """Where `loc` is in `doc`, looked up only when a problem needs it (fast-parsed files lack marks)."""
+    return lambda: doc.locate(loc)
 
 
 def _read(root: Path, rel: str, problems: list[Problem]) -> tuple[YamlDoc | None, list[int]]:
     """The file's doc (None when it could not be read) and the lines of YAML problems that came with it."""
-    doc, found = read_yaml(root / rel, root=root, display=rel)
+    doc, found = read_yaml(root / rel, root=root, display=rel, final_line_break=True)
     problems.extend(found)
     return doc, [p.line for p in found]
 
@@ -65,7 +79,8 @@ def _items(
 ) -> Iterator[tuple[int, Origin, M]]:
     """Validate each item of the list under `key` on its own, so one bad record spares the rest.
 
-    Items holding a line in `tainted` (a duplicate key, a cut value) are skipped: their problem is reported."""
+    Items holding a line in `tainted` (a duplicate key, a cut value) are skipped: their problem is reported.
+    """
     items = doc.value.get(key) if isinstance(doc.value, dict) else None
     if items is None:
         if isinstance(doc.value, dict):
@@ -78,12 +93,13 @@ def _items(
     if starts and any(line < starts[0] for line in tainted):
         return  # a problem above the first record (e.g. a duplicate top-level key) makes the file unreliable
     ends = [*starts[1:], 10**9]
+    validate = model.model_validate
     for index, item in enumerate(items):
         origin = Origin(rel, starts[index])
-        if any(starts[index] <= line < ends[index] for line in tainted):
+        if tainted and any(starts[index] <= line < ends[index] for line in tainted):
             continue
         try:
-            yield index, origin, model.model_validate(item)
+            yield index, origin, validate(item)
         except ValidationError as err:
             problems.extend(validation_problems(err, model, rel, doc.locate, (key, index)))
 
@@ -94,7 +110,7 @@ def _unique(
     by_id: dict[str, tuple[int, M]] = {}
     first_line: dict[str, int] = {}
     for index, origin, record in records:
-        rid = getattr(record, "id")
+        rid = record.id
         if rid in by_id:
             problems.append(
                 Problem(
@@ -114,9 +130,12 @@ def _load_sources(root: Path, data: Dataset, today: dt.date, problems: list[Prob
     if doc is None or not _top_mapping(doc, SOURCES_FILE, ("sources",), problems):
         return
     items = doc.value.get("sources") if isinstance(doc.value, dict) else None
+    # Every entry with an id starts out broken; the ones that pass every check are taken off below.
+    entry_of: dict[str, int] = {}
     for index, item in enumerate(items if isinstance(items, list) else []):
         if isinstance(item, dict) and isinstance(item.get("id"), str):
-            data.broken_sources[item["id"]] = doc.locate(("sources", index))[0]
+            entry_of[item["id"]] = index
+    loaded: dict[str, int] = {}
     for sid, (index, source) in _unique(
         _items(doc, SOURCES_FILE, "sources", Source, problems, tainted), "source", doc, "sources", problems
     ).items():
@@ -125,7 +144,7 @@ def _load_sources(root: Path, data: Dataset, today: dt.date, problems: list[Prob
             problems.append(
                 Problem(
                     SOURCES_FILE,
-                    *doc.locate(at[1:] + ("published",)),
+                    *doc.locate((*at[1:], "published")),
                     f"published: {source.published} is in the future (today is {today})",
                 )
             )
@@ -134,53 +153,112 @@ def _load_sources(root: Path, data: Dataset, today: dt.date, problems: list[Prob
         if text is not None:
             data.sources[sid] = source
             data.texts[sid] = text
-            del data.broken_sources[sid]
+            loaded[sid] = index
+    # Lines are looked up only for broken entries: locating every entry would cost a precise re-parse.
+    data.broken_sources.update(
+        (sid, doc.locate(("sources", index))[0]) for sid, index in entry_of.items() if sid not in loaded
+    )
     for sid, source in data.sources.items():
         if source.copy_of is not None and source.copy_of not in data.sources:
-            index = next(i for i, (k, _) in enumerate(data.sources.items()) if k == sid)
+            index = loaded[sid]
             problems.append(
                 Problem(
                     SOURCES_FILE,
                     *doc.locate(("sources", index, "copy_of")),
-                    f"copy_of: unknown source {source.copy_of!r}{did_you_mean(source.copy_of, data.sources)}",
+                    _copy_of_message(data, source.copy_of),
                 )
             )
+
+
+def _copy_of_message(data: Dataset, copy_of: str) -> str:
+    """Why a source's copy_of does not name a loaded source: broken, or unknown."""
+    broken = data.broken_sources.get(copy_of)
+    if broken is not None:
+        return f"copy_of: {copy_of!r} has problems of its own ({SOURCES_FILE}:{broken}); fix that entry first"
+    return f"copy_of: unknown source {copy_of!r}{did_you_mean(copy_of, data.sources)}"
 
 
 def _read_text(
     root: Path, source: Source, doc: YamlDoc, index: int, problems: list[Problem]
 ) -> SourceText | None:
-    seeds = (root / "seeds").resolve()
-    path = root / "seeds" / source.file
-    where = (SOURCES_FILE, *doc.locate(("sources", index, "file")))
+    def where() -> tuple[str, int, int]:
+        return (SOURCES_FILE, *doc.locate(("sources", index, "file")))
+
+    name = f"seeds/{source.file}"
     try:
-        resolved = path.resolve(strict=True)
-        if not resolved.is_relative_to(seeds) or not resolved.is_file():
-            problems.append(Problem(*where, f"file: seeds/{source.file} is not a regular file inside seeds/"))
+        raw = _read_seed(root / "seeds", source.file)
+        if raw is None:
+            problems.append(Problem(*where(), f"file: {name} is not a regular file inside seeds/"))
             return None
-        raw = resolved.read_bytes()
+        if len(raw) > SOURCE_MAX_BYTES:
+            problems.append(
+                Problem(
+                    *where(),
+                    f"file: {name} is over the {SOURCE_MAX_BYTES // 1_000_000} MB limit for a source; "
+                    "store the article text only",
+                )
+            )
+            return None
         if source.sha256 is not None and hashlib.sha256(raw).hexdigest() != source.sha256:
             problems.append(
                 Problem(
-                    *where,
-                    f"file: seeds/{source.file} changed since it was registered (sha256 "
+                    *where(),
+                    f"file: {name} changed since it was registered (sha256 "
                     "differs); sources are evidence: restore the file, or add the new "
                     "text as a new source",
                 )
             )
             return None
-        return parse_source_text(raw.decode("utf-8"))
+        return _source_text(raw.decode("utf-8"))
     except FileNotFoundError:
-        problems.append(Problem(*where, f"file: seeds/{source.file} does not exist; add it or fix the name"))
+        problems.append(Problem(*where(), f"file: {name} does not exist; add it or fix the name"))
     except UnicodeDecodeError as err:
         problems.append(
-            Problem(
-                *where, f"file: seeds/{source.file} is not UTF-8 text (byte {err.start}); save it as UTF-8"
-            )
+            Problem(*where(), f"file: {name} is not UTF-8 text (byte {err.start}); save it as UTF-8")
         )
     except OSError as err:
-        problems.append(Problem(*where, f"file: seeds/{source.file} cannot be read ({err.strerror})"))
+        problems.append(Problem(*where(), f"file: {name} cannot be read ({err.strerror})"))
     return None
+
+
+def _read_seed(seeds: Path, file: str) -> bytes | None:
+    """A seed file's bytes (at most one past the size limit), or None when it is not a regular file in seeds/.
+
+    `file` has no slashes (the schema says so), so only a symlink can lead out of seeds/.
+    """
+    path = os.path.join(seeds, file)
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
+        real, real_seeds = os.path.realpath(path), os.path.realpath(seeds)
+        if os.path.commonpath([real, real_seeds]) != real_seeds:
+            return None
+        path = real
+    # O_NONBLOCK: a FIFO must not hang the server; O_NOFOLLOW: a file swapped for a link is not followed.
+    fd = os.open(path, os.O_RDONLY | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        if info.st_size > SOURCE_MAX_BYTES:
+            return bytes(SOURCE_MAX_BYTES + 1)  # reported as too big without reading it
+        chunks = []
+        total = 0
+        while total <= SOURCE_MAX_BYTES:
+            chunk = os.read(fd, max(info.st_size - total, 0) + 1)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+# Parsed sources by text: a reload after Streamlit's cache is cleared reuses them and their search views.
+_source_text = lru_cache(maxsize=8192)(parse_source_text)
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def _load_named(root: Path, rel: str, key: str, model: type[M], problems: list[Problem]) -> dict[str, M]:
@@ -197,22 +275,22 @@ def _verify_quote(
     quote: str,
     kind: str | None,
     rel: str,
-    at: tuple[int, int],
+    where: Callable[[], tuple[int, int]],
     problems: list[Problem],
 ) -> QuoteMatch | None:
-    """Check one quote against its source; report defects, a miss with the closest passage, or a wrong kind."""
-    defects = quote_defects(quote)
+    """Check one quote against its source; report defects, a miss with the closest passage or a wrong kind."""
+    text = data.texts[source_id]
+    defects, match = check_quote(quote, text)
     if defects:
+        at = where()
         problems.extend(Problem(rel, *at, f"quote: {d}") for d in defects)
         return None
-    text = data.texts[source_id]
-    match = find_quote(quote, text)
     if match is None:
         near = closest_passage(quote, text, limit=120)
         problems.append(
             Problem(
                 rel,
-                *at,
+                *where(),
                 f"quote not found in source {source_id!r} "
                 f"(seeds/{data.sources[source_id].file}); closest passage: {near!r}",
             )
@@ -220,12 +298,11 @@ def _verify_quote(
         return None
     if kind in QUOTED_KINDS:
         start, end = match.spans[0][0], match.spans[-1][1]
-        around = text.text[max(0, start - 2) : end + 2]
-        if not _QUOTE_MARKS.intersection(around):
+        if _QUOTE_MARK.search(text.text, max(0, start - 2), end + 2) is None:
             problems.append(
                 Problem(
                     rel,
-                    *at,
+                    *where(),
                     f"kind: {kind} but the source shows no quotation marks in or "
                     "around this passage; use kind: paraphrase",
                 )
@@ -233,7 +310,9 @@ def _verify_quote(
     return match
 
 
-def _known_source(data: Dataset, sid: str, rel: str, at: tuple[int, int], problems: list[Problem]) -> bool:
+def _known_source(
+    data: Dataset, sid: str, rel: str, where: Callable[[], tuple[int, int]], problems: list[Problem]
+) -> bool:
     """True when `sid` names a loaded source; otherwise report why not."""
     if sid in data.sources:
         return True
@@ -243,8 +322,11 @@ def _known_source(data: Dataset, sid: str, rel: str, at: tuple[int, int], proble
             "fix that entry first"
         )
     else:
-        message = f"source: unknown source {sid!r}{did_you_mean(sid, data.sources)}; sources are listed in {SOURCES_FILE}"
-    problems.append(Problem(rel, *at, message))
+        message = (
+            f"source: unknown source {sid!r}{did_you_mean(sid, data.sources)}; "
+            f"sources are listed in {SOURCES_FILE}"
+        )
+    problems.append(Problem(rel, *where(), message))
     return False
 
 
@@ -252,20 +334,27 @@ def _check_evidence(
     data: Dataset, ev: Evidence, at: tuple[int, ...], doc: YamlDoc, today: dt.date, problems: list[Problem]
 ) -> QuoteMatch | None:
     rel = doc.path
-    if not _known_source(data, ev.source, rel, doc.locate(at + ("source",)), problems):
+    if not _known_source(data, ev.source, rel, _locator(doc, (*at, "source")), problems):
         return None
     published = data.sources[ev.source].published
     if ev.said_on is not None:
-        where = doc.locate(at + ("said_on",))
         if ev.said_on.earliest > today:
             problems.append(
-                Problem(rel, *where, f"said_on: {ev.said_on} is in the future (today is {today})")
+                Problem(
+                    rel,
+                    *doc.locate((*at, "said_on")),
+                    f"said_on: {ev.said_on} is in the future (today is {today})",
+                )
             )
         elif ev.said_on.earliest > published.latest:
             problems.append(
-                Problem(rel, *where, f"said_on: {ev.said_on} is after its source was published ({published})")
+                Problem(
+                    rel,
+                    *doc.locate((*at, "said_on")),
+                    f"said_on: {ev.said_on} is after its source was published ({published})",
+                )
             )
-    return _verify_quote(data, ev.source, ev.quote, ev.kind, rel, doc.locate(at + ("quote",)), problems)
+    return _verify_quote(data, ev.source, ev.quote, ev.kind, rel, _locator(doc, (*at, "quote")), problems)
 
 
 def _load_stance_file(
@@ -335,7 +424,7 @@ def _check_stance(
         problems.append(
             Problem(
                 rel,
-                *doc.locate(at + ("party",)),
+                *doc.locate((*at, "party")),
                 f"party: unknown party {stance.party!r}{did_you_mean(stance.party, data.parties)}; "
                 f"parties are listed in {PARTIES_FILE}",
             )
@@ -344,12 +433,12 @@ def _check_stance(
         problems.append(
             Problem(
                 rel,
-                *doc.locate(at + ("quantity",)),
+                *doc.locate((*at, "quantity")),
                 f"quantity: issue {issue!r} has no quantity unit; remove it or add one to the issue",
             )
         )
     matches = [
-        _check_evidence(data, ev, at + ("evidence", i), doc, today, problems)
+        _check_evidence(data, ev, (*at, "evidence", i), doc, today, problems)
         for i, ev in enumerate(stance.evidence)
     ]
     if len(problems) > before:
@@ -358,18 +447,18 @@ def _check_stance(
     newest = max(dates, key=lambda d: (d.latest, d.earliest))
     as_of = stance.as_of or newest
     if stance.as_of is not None:
-        where = doc.locate(at + ("as_of",))
+        where = (*at, "as_of")
         oldest = min(d.earliest for d in dates)
         if stance.as_of.earliest > today:
             problems.append(
-                Problem(rel, *where, f"as_of: {stance.as_of} is in the future (today is {today})")
+                Problem(rel, *doc.locate(where), f"as_of: {stance.as_of} is in the future (today is {today})")
             )
             return None
         if stance.as_of.latest < oldest:
             problems.append(
                 Problem(
                     rel,
-                    *where,
+                    *doc.locate(where),
                     f"as_of: {stance.as_of} is before any of its evidence (the earliest is {oldest})",
                 )
             )
@@ -383,13 +472,15 @@ def _load_events(root: Path, data: Dataset, today: dt.date, problems: list[Probl
     doc, tainted = _read(root, EVENTS_FILE, problems)
     if doc is None or not _top_mapping(doc, EVENTS_FILE, ("events",), problems):
         return
-    found = _unique(_items(doc, EVENTS_FILE, "events", Event, problems, tainted), "event", doc, "events", problems)
+    found = _unique(
+        _items(doc, EVENTS_FILE, "events", Event, problems, tainted), "event", doc, "events", problems
+    )
     for index, event in found.values():
         at = ("events", index)
-        if not _known_source(data, event.source, EVENTS_FILE, doc.locate(at + ("source",)), problems):
+        if not _known_source(data, event.source, EVENTS_FILE, _locator(doc, (*at, "source")), problems):
             continue
         match = _verify_quote(
-            data, event.source, event.quote, None, EVENTS_FILE, doc.locate(at + ("quote",)), problems
+            data, event.source, event.quote, None, EVENTS_FILE, _locator(doc, (*at, "quote")), problems
         )
         if match is not None:
             data.events.append(EventRecord(event, Origin(EVENTS_FILE, doc.locate(at)[0]), match))
@@ -411,9 +502,50 @@ def stance_files(root: Path, problems: list[Problem]) -> list[str]:
     return files
 
 
+class _GcPause:
+    """Holds off cyclic garbage collection while loads run; concurrent loads share one pause.
+
+    A load allocates hundreds of thousands of objects and no cycles, and the collector would walk them all
+    several times over (a quarter of the load time at 10,000 stances).
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.loads = 0
+        self.restore = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self.lock:
+            if self.loads == 0:
+                self.restore = gc.isenabled()
+                gc.disable()
+            self.loads += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.loads -= 1
+                if self.loads == 0 and self.restore:
+                    gc.enable()
+
+
+_gc_paused = _GcPause()
+
+
 def load_dataset(root: Path = ROOT, *, today: dt.date | None = None) -> tuple[Dataset, list[Problem]]:
     """Read every file under `root`; return what validated and every problem found, sorted by place."""
+    if not Path(root).is_dir():
+        # Not a data problem: there is no data to report problems in (a wrong path or setting).
+        raise StancemapError(
+            f"data folder {root} is missing or not a folder; it must hold seeds/ and positions/"
+        )
     today = today or dt.date.today()
+    with _gc_paused():
+        return _load(root, today)
+
+
+def _load(root: Path, today: dt.date) -> tuple[Dataset, list[Problem]]:
     problems: list[Problem] = []
     data = Dataset()
     _load_sources(root, data, today, problems)
@@ -426,4 +558,4 @@ def load_dataset(root: Path = ROOT, *, today: dt.date | None = None) -> tuple[Da
     return data, sorted(set(problems))
 
 
-__all__ = ["ROOT", "load_dataset", "FuzzyDate"]
+__all__ = ["ROOT", "FuzzyDate", "load_dataset"]

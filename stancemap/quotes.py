@@ -24,7 +24,6 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -100,14 +99,26 @@ def fragments(quote: str) -> list[str]:
 
 def quote_defects(quote: str) -> list[str]:
     """Messages for what is never allowed in a quote: emptiness, empty fragments, invisible characters."""
-    defects: list[str] = []
+    return _defects(quote, fragments(quote))
+
+
+def check_quote(quote: str, source: SourceText) -> tuple[list[str], QuoteMatch | None]:
+    """``quote_defects`` and, when there are none, ``find_quote``, splitting the quote only once."""
     parts = fragments(quote)
+    defects = _defects(quote, parts)
+    return defects, None if defects else _find_parts([normalize(part) for part in parts], source)
+
+
+def _defects(quote: str, parts: list[str]) -> list[str]:
+    defects: list[str] = []
     if not any(parts):
         what = "has only elisions" if _ELISION.search(quote) else "is empty"
         defects.append(f"quote {what}; give the words exactly as they appear in the source")
     elif "" in parts:
         at = _empty_fragment_at(quote)
         defects.append(f"quote has an empty fragment between elisions at character {at}; remove one elision")
+    if quote.isprintable():
+        return defects  # no control, format or surrogate characters: skip the per-character scan
     seen: dict[str, list[int]] = {}
     for index, char in enumerate(quote):
         category = unicodedata.category(char)
@@ -133,9 +144,8 @@ def _empty_fragment_at(quote: str) -> int:
     return 1
 
 
-@lru_cache(maxsize=4096)
-def _view(text: str) -> _View:
-    """The normalized search view of a source text (cached: the text's hash is computed once per string)."""
+def _build_view(text: str) -> _View:
+    """The normalized search view of a source text."""
     spaced = _replace_all(_replace_all(text, _FOLD), _SPACE_LIKE)
     breaks, shifts, removed = [0], [0], 0
     for run in _SPACE_RUN.finditer(spaced):
@@ -143,6 +153,15 @@ def _view(text: str) -> _View:
         breaks.append(run.end() - removed)
         shifts.append(removed)
     return _View(_SPACE_RUN.sub(" ", spaced), breaks, shifts)
+
+
+def _view_of(source: SourceText) -> _View:
+    """The search view of a source, built once and kept with it (it lives as long as the source)."""
+    # SourceText is frozen, which blocks attribute assignment but not its instance dict (as cached_property).
+    view = source.__dict__.get("_search_view")
+    if view is None:
+        view = source.__dict__["_search_view"] = _build_view(source.text)
+    return view
 
 
 def _in_body(source: SourceText, start: int, end: int) -> int | None:
@@ -163,20 +182,25 @@ def _in_body(source: SourceText, start: int, end: int) -> int | None:
 
 def find_quote(quote: str, source: SourceText) -> QuoteMatch | None:
     """The first body occurrence of ``quote`` in ``source`` under the documented normalization, or None."""
-    parts = [normalize(part) for part in fragments(quote)]
+    return _find_parts([normalize(part) for part in fragments(quote)], source)
+
+
+def _find_parts(parts: list[str], source: SourceText) -> QuoteMatch | None:
+    """The first body occurrence of normalized fragments in order, or None."""
     if not parts or "" in parts:
         return None
-    view = _view(source.text)
+    view = _view_of(source)
+    text, original = view.text, view.original
     spans: list[tuple[int, int]] = []
     paragraphs: list[int] = []
     position = 0
     for part in parts:
         while True:
-            found = view.text.find(part, position)
+            found = text.find(part, position)
             if found < 0:
                 return None
-            start = view.original(found)
-            end = view.original(found + len(part) - 1) + 1
+            start = original(found)
+            end = original(found + len(part) - 1) + 1
             paragraph = _in_body(source, start, end)
             if paragraph is not None:
                 break

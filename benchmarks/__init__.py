@@ -1,0 +1,1 @@
+"""Benchmarks: a synthetic data generator and the performance table (`python -m benchmarks.run`)."""

@@ -1,0 +1,89 @@
+"""Measurements that must run in a fresh process: `python -m benchmarks.probes load|apptest ROOT`.
+
+Each prints one JSON object on its last line of stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+
+
+def probe_load(root: Path) -> dict[str, object]:
+    """Cold import, cold load+validate+verify, an in-process reload, and this process's peak RSS."""
+    started = time.perf_counter()
+    from stancemap.load import load_dataset
+
+    imported = time.perf_counter()
+    data, problems = load_dataset(root)
+    loaded = time.perf_counter()
+    load_dataset(root)  # as after Streamlit's cache is cleared: same process, files unchanged
+    reloaded = time.perf_counter()
+    return {
+        "import_s": imported - started,
+        "cold_s": loaded - imported,
+        "reload_s": reloaded - loaded,
+        "problems": len(problems),
+        "stances": len(data.stances),
+        "quotes": sum(len(record.stance.evidence) for record in data.stances),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def probe_apptest(root: Path, reruns: int, timeout: float = 120) -> dict[str, object]:
+    """Warm rerun times of app.py and of the baseline script, measured alike in this one process."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["STANCEMAP_DATA_ROOT"] = str(root)
+    result: dict[str, object] = {}
+    # The baseline first: whichever runs first pays for the cold load into the shared cache.
+    for name, script in (("baseline", HERE / "baseline_app.py"), ("app", REPO / "app.py")):
+        if not script.is_file():
+            result[name] = {"error": f"{script.name} not found"}
+            continue
+        app = AppTest.from_file(str(script), default_timeout=timeout)
+        times: list[float] = []
+        try:
+            started = time.perf_counter()
+            app.run()
+            first = time.perf_counter() - started
+            for _ in range(reruns):
+                started = time.perf_counter()
+                app.run()
+                times.append(time.perf_counter() - started)
+        except RuntimeError as err:  # AppTest's timeout: the figure is "more than `timeout` seconds"
+            result[name] = {"error": f"a run took over {timeout:.0f} s ({str(err)[:80]})"}
+            continue
+        errors = [str(element.value)[:200] for element in app.exception]
+        result[name] = {
+            "first_s": first,
+            "warm_s": statistics.median(times),
+            "warm_all_s": times,
+            "dataframes": len(app.dataframe),
+            "errors": errors,
+        }
+    return result
+
+
+def main(argv: list[str]) -> int:
+    kind, root = argv[0], Path(argv[1])
+    if kind == "load":
+        out = probe_load(root)
+    elif kind == "apptest":
+        out = probe_apptest(root, int(argv[2]) if len(argv) > 2 else 5)
+    else:
+        raise SystemExit(f"unknown probe {kind!r}")
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
