@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 
 import pandas as pd
@@ -85,6 +86,8 @@ def matrix_long(
     parties = list(parties) if parties is not None else list(data.parties)
     issues = list(issues) if issues is not None else list(data.issues)
     cells = current(data, as_of=as_of, quoted_only=quoted_only)
+    # Counted once here: calling history() per cell scanned every stance for every cell (quadratic).
+    dated = Counter((r.party, r.issue) for r in data.stances)
     rows = []
     for party in parties:
         for issue in issues:
@@ -104,7 +107,7 @@ def matrix_long(
                     "red_line": bool(stance and stance.red_line),
                     "evidence": len(stance.evidence) if stance else 0,
                     "as_of": str(record.as_of) if record else "",
-                    "history": len(history(data, party, issue)),
+                    "history": dated[(party, issue)],
                 }
             )
     return pd.DataFrame(rows)
