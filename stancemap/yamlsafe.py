@@ -673,7 +673,10 @@ class _Builder:
             fatal = True
         except yaml.MarkedYAMLError as exc:
             fatal = True
-            self._syntax_error(exc)
+            if "nesting depth" in (exc.problem or "") and exc.problem_mark is not None:
+                self._too_deep(exc.problem_mark)
+            else:
+                self._syntax_error(exc)
         except yaml.YAMLError as exc:
             fatal = True
             self.problems.append(
@@ -873,6 +876,19 @@ class _Builder:
             f"explicit tag {_tag_text(str(event.tag))} is not allowed; remove it "
             "(put the value in quotes if it is text)",
         )
+
+    def _too_deep(self, mark: yaml.Mark) -> None:
+        """Report where nesting first passes MAX_DEPTH, when libyaml's own limit stopped it further on.
+
+        libyaml (PyYAML 6.0.3 and later) refuses 1,000 levels while scanning ahead, before it hands over the
+        first event; the text before that point is within its limit, so reading it finds our limit's place.
+        """
+        _, found = _Builder(self.text[: mark.index], self.display).run()
+        deep = [p for p in found if p.message.startswith("nesting is deeper")]
+        if deep:
+            self.problems.append(deep[0])
+        else:
+            self.problem(mark, f"nesting is deeper than {MAX_DEPTH} levels; flatten the data")
 
     def _syntax_error(self, exc: yaml.MarkedYAMLError) -> None:
         """A parser error as a problem at its mark, with a hint on how to fix it."""
