@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from stancemap.dates import FuzzyDate
 from stancemap.quotes import QuoteMatch
 from stancemap.schema import Event, Evidence, Issue, Party, Source, Stance
 from stancemap.sourcetext import SourceText
+
+T = TypeVar("T")
+# Derived views kept per dataset: enough for every filter combination a few visitors use at once.
+DERIVED_MAX = 32
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,28 @@ class Dataset:
     broken_sources: dict[str, int] = field(
         default_factory=dict
     )  # id -> line of an entry that failed its checks
+    _derived: OrderedDict[Hashable, Any] = field(
+        default_factory=OrderedDict, init=False, repr=False, compare=False
+    )
+    _derived_lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
+
+    def derived(self, key: Hashable, build: Callable[[], T]) -> T:
+        """`build()`, computed once per `key` for this dataset and shared by every caller afterwards.
+
+        A dataset is not changed once loaded, and the app draws the same views (a matrix per filter) on
+        every rerun of every session; one lock makes concurrent callers of one key wait for a single build.
+        Treat the result as read-only. The least recently used of more than DERIVED_MAX views is dropped.
+        """
+        with self._derived_lock:
+            if key in self._derived:
+                self._derived.move_to_end(key)
+                return self._derived[key]  # type: ignore[no-any-return]
+            value = self._derived[key] = build()
+            if len(self._derived) > DERIVED_MAX:
+                self._derived.popitem(last=False)
+            return value
 
     def story_of(self, source_id: str) -> str:
         """The id of the original story a source copies (itself when it is not a copy)."""

@@ -70,7 +70,7 @@ def show(data: Dataset, today: dt.date) -> None:
     if _cells(st.session_state.get(MATRIX_KEY)) != selection:
         # Draw the focused cell as selected, e.g. after opening a link or changing a filter.
         st.session_state[MATRIX_KEY] = {"selection": {"rows": [], "columns": [], "cells": selection}}
-    styled = matrix.text.style.apply(lambda _: matrix.levels.map(render.level_css), axis=None)
+    styled = matrix.text.style.apply(lambda _: matrix.css, axis=None)
     widths = {"_index": st.column_config.TextColumn("Issue", width=ISSUE_WIDTH)} | {
         name: st.column_config.TextColumn(width=PARTY_WIDTH) for name in matrix.axes.names
     }

@@ -12,6 +12,7 @@ from stancemap.codebook import KIND_LABELS
 from stancemap.dataset import Dataset, StanceRecord
 from stancemap.load import STANCES_DIR
 from stancemap.matrix import (
+    LEVEL_COLOURS,
     NO_POSITION,
     RED_LINE_MARK,
     cell_label,
@@ -21,6 +22,7 @@ from stancemap.matrix import (
     matrix_table,
 )
 from stancemap.strength import evidence_strength
+from stancemap.ui.render import level_css
 
 Cells = dict[tuple[str, str], StanceRecord]
 
@@ -52,6 +54,7 @@ class Matrix:
 
     text: pd.DataFrame
     levels: pd.DataFrame
+    css: pd.DataFrame  # each cell's CSS for its level (render.level_css), for Styler.apply
     axes: Axes
 
 
@@ -78,7 +81,22 @@ def build_matrix(
     quoted_only: bool,
     today: dt.date,
 ) -> Matrix:
-    """The matrix for the chosen parties, issues, date and quote filter: issues down, parties across."""
+    """The matrix for the chosen parties, issues, date and quote filter: issues down, parties across.
+
+    Built once per dataset and filter (`Dataset.derived`): every rerun of every session draws it.
+    """
+    key = ("matrix", tuple(parties), tuple(issues), as_of, quoted_only, today)
+    return data.derived(key, lambda: _build_matrix(data, parties, issues, as_of, quoted_only, today))
+
+
+def _build_matrix(
+    data: Dataset,
+    parties: Sequence[str],
+    issues: Sequence[str],
+    as_of: dt.date | None,
+    quoted_only: bool,
+    today: dt.date,
+) -> Matrix:
     long = matrix_long(data, parties=parties, issues=issues, as_of=as_of, quoted_only=quoted_only)
     cells = current(data, as_of=as_of, quoted_only=quoted_only)
     long["cell"] = [
@@ -86,10 +104,22 @@ def build_matrix(
     ]
     # Transposed from matrix_table: issues grow in number while parties stay few, so this fits a screen
     # without sideways scrolling, and each row compares every party on one issue.
-    text = matrix_table(long, "cell").T.rename_axis(index="Issue", columns=None)
-    levels = matrix_table(long, "level").T.rename_axis(index="Issue", columns=None)
+    # Object dtype, not pandas' Arrow strings: the Styler walks every cell in Python, and checking the
+    # labels of Arrow-string axes and values cost it a third of each rerun at 2,000 stances.
+    text = matrix_table(long, "cell").T.rename_axis(index="Issue", columns=None).astype(object)
+    levels = matrix_table(long, "level").T.rename_axis(index="Issue", columns=None).astype(object)
+    for frame in (text, levels):
+        frame.index = frame.index.astype(object)
+        frame.columns = frame.columns.astype(object)
+    css_of = {level: level_css(level) for level in (*LEVEL_COLOURS, NO_POSITION)}
+    css = pd.DataFrame(
+        [[css_of[level] for level in row] for row in levels.itertuples(index=False)],
+        index=levels.index,
+        columns=levels.columns,
+        dtype=object,
+    )
     axes = Axes(tuple(issues), tuple(parties), tuple(str(name) for name in text.columns))
-    return Matrix(text, levels, axes)
+    return Matrix(text, levels, css, axes)
 
 
 def history_frame(data: Dataset, party: str, issue: str, shown: StanceRecord | None) -> pd.DataFrame:
