@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -73,7 +74,7 @@ class FuzzyDate:
                 return value
             if isinstance(value, bool) or not isinstance(value, (str, int)):
                 raise ValueError("a date must be written as text like 2026-01-03, 2026-01 or 2025")
-            return cls.parse(value)
+            return _parse_cached(cls, value)
 
         return core_schema.no_info_plain_validator_function(
             validate, serialization=core_schema.to_string_ser_schema()
@@ -89,3 +90,10 @@ class FuzzyDate:
             "description": "A day, month or year, or an interval between two of them (ISO 8601).",
             "examples": ["2026-01-03", "2025-12", "2025", "2026-01-03/2026-01-05"],
         }
+
+
+# A data set writes the same few hundred dates thousands of times; a FuzzyDate is immutable, so one parse
+# serves them all (a third of validation time at 10,000 stances). ValueErrors are not cached, only values.
+@lru_cache(maxsize=65536)
+def _parse_cached(cls: type[FuzzyDate], value: str | int) -> FuzzyDate:
+    return cls.parse(value)

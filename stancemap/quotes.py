@@ -103,10 +103,19 @@ def quote_defects(quote: str) -> list[str]:
 
 
 def check_quote(quote: str, source: SourceText) -> tuple[list[str], QuoteMatch | None]:
-    """``quote_defects`` and, when there are none, ``find_quote``, splitting the quote only once."""
-    parts = fragments(quote)
-    defects = _defects(quote, parts)
-    return defects, None if defects else _find_parts([normalize(part) for part in parts], source)
+    """``quote_defects`` and, when there are none, ``find_quote``, splitting the quote only once.
+
+    Results are kept with the source (like its search view), so a reload of unchanged data, as after a
+    visitor clears Streamlit's cache, does not search again.
+    """
+    checked: dict[str, tuple[list[str], QuoteMatch | None]] = source.__dict__.setdefault("_checked", {})
+    result = checked.get(quote)
+    if result is None:
+        parts = fragments(quote)
+        defects = _defects(quote, parts)
+        match = None if defects else _find_parts([normalize(part) for part in parts], source)
+        result = checked[quote] = (defects, match)
+    return list(result[0]), result[1]
 
 
 def _defects(quote: str, parts: list[str]) -> list[str]:

@@ -52,24 +52,30 @@ class Model(BaseModel):
 class Person(Model):
     name: OneLine = Field(description="The name as the sources give it.", examples=["Volodymyr Zelenskyy"])
     role: OneLine | None = Field(None, description="Role as the sources give it.", examples=["President"])
-    aliases: list[OneLine] = Field([], description="Other spellings in the sources.", examples=[["Zelensky"]])
+    aliases: list[OneLine] = Field(
+        default_factory=list, description="Other spellings in the sources.", examples=[["Zelensky"]]
+    )
 
 
 class Member(Model):
     name: OneLine = Field(
         description="A member of a bloc as the sources name it.", examples=["United Kingdom"]
     )
-    aliases: list[OneLine] = Field([], examples=[["U.K.", "Britain", "Downing Street"]])
+    aliases: list[OneLine] = Field(default_factory=list, examples=[["U.K.", "Britain", "Downing Street"]])
 
 
 class Party(Model):
     id: Id
     name: OneLine = Field(examples=["Ukraine"])
     aliases: list[OneLine] = Field(
-        [], description="Words the sources use for the party.", examples=[["Kyiv"]]
+        default_factory=list, description="Words the sources use for the party.", examples=[["Kyiv"]]
     )
-    speakers: list[Person] = Field([], description="People who speak for the party in the sources.")
-    members: list[Member] = Field([], description="For a bloc: its members as the sources name them.")
+    speakers: list[Person] = Field(
+        default_factory=list, description="People who speak for the party in the sources."
+    )
+    members: list[Member] = Field(
+        default_factory=list, description="For a bloc: its members as the sources name them."
+    )
 
 
 class Quantity(Model):
@@ -85,7 +91,7 @@ class Issue(Model):
         examples=["Ukraine withdraws its troops from the part of Donbas it holds"],
     )
     keywords: list[OneLine] = Field(
-        [], description="Words that signal the issue in a text.", examples=[["Donbas"]]
+        default_factory=list, description="Words that signal the issue in a text.", examples=[["Donbas"]]
     )
     quantity: Quantity | None = Field(None, description="Set when stances on this issue carry a number.")
 
@@ -132,7 +138,7 @@ class Stance(Model):
     level: Level = Field(description="Where the party stands on the issue's proposition; see the codebook.")
     summary: OneLine = Field(description="A neutral one-line summary.", examples=["Will not cede Crimea"])
     quantity: float | None = Field(None, description="A number in the issue's unit, e.g. 50 (years).")
-    conditions: list[OneLine] = Field([], examples=[["only once a ceasefire is in place"]])
+    conditions: list[OneLine] = Field(default_factory=list, examples=[["only once a ceasefire is in place"]])
     as_of: FuzzyDate | None = Field(
         None, description="When the stance held; defaults to the date of its newest evidence."
     )
@@ -161,7 +167,7 @@ class Source(Model):
         None, description="Who published it, as the text states; null if unstated."
     )
     syndication: list[OneLine] = Field(
-        [],
+        default_factory=list,
         description="The distribution chain as the text states it, origin first.",
         examples=[["Bloomberg News", "Tribune Content Agency", "ArcaMax"]],
     )
@@ -197,4 +203,4 @@ class IssuesFile(Model):
 
 
 class EventsFile(Model):
-    events: list[Event] = Field([])
+    events: list[Event] = Field(default_factory=list)

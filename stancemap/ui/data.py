@@ -50,18 +50,33 @@ def fingerprint(root: Path) -> Fingerprint:
     return tuple(sorted(found))
 
 
+def read(root: Path, today: dt.date) -> tuple[Dataset, tuple[Problem, ...]]:
+    """`load_dataset`, with what it built then kept out of the cyclic garbage collector's sight.
+
+    A server keeps the data set for as long as its files stay unchanged: millions of acyclic objects that
+    Python's automatic full collections, set off by the allocations of any rerun, would walk again and again
+    (every other warm rerun took 0.42 s instead of 0.22 s at 10,000 stances). Frozen before collection is
+    switched back on, so the load does not end with a full collection either (50 ms there). Frozen objects
+    are still freed by reference counting when the cache lets go of them.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        data, problems = load_dataset(root, today=today)
+        gc.freeze()
+    finally:
+        if was_enabled:
+            gc.enable()
+    return data, tuple(problems)
+
+
 # cache_resource, not cache_data: the dataset is read-only once loaded, so every rerun shares it without a
 # pickle round trip. The fingerprint is in the key (it must not start with "_", or Streamlit skips hashing it)
 # so an edited file is read on the next page load. It goes in as a digest: Streamlit hashing the tuple of
 # thousands of entries itself took 70 ms of every rerun at 2,000 files.
 @st.cache_resource(max_entries=4, show_spinner="Reading and checking the data…")
 def _load(root: str, files: str, today: dt.date) -> tuple[Dataset, tuple[Problem, ...]]:
-    data, problems = load_dataset(Path(root), today=today)
-    # Out of the collector's sight from now on: the data set is millions of acyclic objects, and Python's
-    # automatic full collections, set off by the allocations of any rerun, walked them all (every other
-    # warm rerun took 0.42 s instead of 0.22 s at 10,000 stances). Freed by reference counting as before.
-    gc.freeze()
-    return data, tuple(problems)
+    return read(Path(root), today)
 
 
 def load(root: Path, today: dt.date) -> tuple[Dataset, tuple[Problem, ...]]:
