@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from stancemap.matrix import NO_POSITION
 from stancemap.schema import EVIDENCE_KINDS, LEVELS
 from stancemap.ui.data import ROOT_VARIABLE, fingerprint
 from stancemap.ui.state import Known, ViewState, parse_query, to_query
+from stancemap.ui.tables import build_matrix
 
 APP = str(ROOT / "app.py")
 PARTIES = ["Ukraine", "Russia", "United States", "Europe"]
@@ -384,3 +386,31 @@ def test_page_logic_imports_without_streamlit() -> None:
         "sys.exit('streamlit' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+BAD_CASES = sorted(p for p in (Path(__file__).parent / "data" / "bad").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("case", BAD_CASES, ids=[case.name for case in BAD_CASES])
+def test_every_golden_bad_case_is_served_with_its_problems_and_the_rest_of_the_data(
+    case: Path, data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(case, data_copy, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
+    today = dt.date.today()  # the app's own today
+    data, problems = load_dataset(data_copy, today=today)
+    monkeypatch.setenv(ROOT_VARIABLE, str(data_copy))
+    at = run()  # no exception, no traceback
+    if problems:
+        assert at.expander[0].label == f"⚠ {len(problems)} data problem{'s' * (len(problems) != 1)}"
+        assert at.code[0].value == "\n".join(map(str, problems))
+    else:  # handled: a byte-order mark is read past
+        assert case.name == "byte_order_mark" and not at.expander
+    expected = build_matrix(
+        data,
+        parties=tuple(data.parties),
+        issues=tuple(data.issues),
+        as_of=None,
+        quoted_only=False,
+        today=today,
+    ).text
+    assert matrix(at).to_dict() == expected.to_dict()
