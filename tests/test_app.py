@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import subprocess
 import sys
@@ -16,14 +17,17 @@ from hypothesis import strategies as st
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
+from benchmarks.generate import generate
 from stancemap.codebook import KIND_LABELS, KIND_MEANINGS, LEVEL_MEANINGS
+from stancemap.dataset import Dataset
 from stancemap.export import evidence_table, to_csv, to_json
 from stancemap.load import ROOT, load_dataset
-from stancemap.matrix import NO_POSITION
+from stancemap.matrix import LEVEL_COLOURS, NO_POSITION
 from stancemap.schema import EVIDENCE_KINDS, LEVELS
 from stancemap.ui.data import ROOT_VARIABLE, fingerprint
+from stancemap.ui.matrix_view import FILLED_MAX_CELLS
 from stancemap.ui.state import Known, ViewState, parse_query, to_query
-from stancemap.ui.tables import build_matrix
+from stancemap.ui.tables import Matrix, build_matrix
 
 APP = str(ROOT / "app.py")
 PARTIES = ["Ukraine", "Russia", "United States", "Europe"]
@@ -61,6 +65,18 @@ def run(params: dict[str, str] | None = None, **session: Any) -> AppTest:
 def matrix(at: AppTest) -> Any:
     """The matrix as drawn: issue titles × party names."""
     return next(df for df in at.dataframe if df.key == "matrix").value
+
+
+def full_matrix(data: Dataset, today: dt.date) -> Matrix:
+    """The matrix of every party on every issue, as the app computes it with no filter."""
+    return build_matrix(
+        data,
+        parties=tuple(data.parties),
+        issues=tuple(data.issues),
+        as_of=None,
+        quoted_only=False,
+        today=today,
+    )
 
 
 def html(at: AppTest) -> str:
@@ -405,12 +421,44 @@ def test_every_golden_bad_case_is_served_with_its_problems_and_the_rest_of_the_d
         assert at.code[0].value == "\n".join(map(str, problems))
     else:  # handled: a byte-order mark is read past
         assert case.name == "byte_order_mark" and not at.expander
-    expected = build_matrix(
-        data,
-        parties=tuple(data.parties),
-        issues=tuple(data.issues),
-        as_of=None,
-        quoted_only=False,
-        today=today,
-    ).text
+    expected = full_matrix(data, today).text
     assert matrix(at).to_dict() == expected.to_dict()
+
+
+@pytest.fixture(scope="module")
+def large_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated data root over FILLED_MAX_CELLS: 40 parties × 110 issues, 2,000 stances."""
+    root = tmp_path_factory.mktemp("large") / "data"
+    generate(root, "100x")
+    return root
+
+
+def test_a_large_matrix_colours_each_cell_by_a_label_and_still_drills_down(
+    large_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ROOT_VARIABLE, str(large_root))
+    today = dt.date.today()
+    data, problems = load_dataset(large_root, today=today)
+    assert problems == [] and len(data.parties) * len(data.issues) > FILLED_MAX_CELLS
+    expected = full_matrix(data, today)
+    at = run()
+    drawn = next(df for df in at.dataframe if df.key == "matrix")
+    assert drawn.value.map(list).to_dict() == expected.text.map(lambda text: [text]).to_dict()
+    columns = json.loads(drawn.proto.columns)
+    for party in expected.text.columns:
+        config = columns[party]["type_config"]
+        assert config["type"] == "multiselect"
+        colour_of = {option["value"]: option["color"] for option in config["options"]}
+        for text, level in zip(expected.text[party], expected.levels[party], strict=True):
+            assert colour_of[text] == LEVEL_COLOURS.get(level, "#ffffff00"), (party, text)
+    # Drill down from the first cell that holds a stance.
+    row, party = next(
+        (row, party)
+        for row, levels in enumerate(expected.levels.itertuples(index=False))
+        for party, level in zip(expected.text.columns, levels, strict=True)
+        if level != NO_POSITION
+    )
+    at = run(matrix={"selection": {"rows": [], "columns": [], "cells": [[row, party]]}})
+    party_id, issue_id = expected.axes.cell_at(row, party) or ("", "")
+    assert at.query_params == {"party": party_id, "issue": issue_id}
+    assert f"{data.parties[party_id].name} on {data.issues[issue_id].title}" in html(at)

@@ -54,7 +54,9 @@ class Matrix:
 
     text: pd.DataFrame
     levels: pd.DataFrame
-    css: pd.DataFrame  # each cell's CSS for its level (render.level_css), for Styler.apply
+    css: pd.DataFrame  # each cell's CSS for its level (render.level_css), for filled cells
+    labels: pd.DataFrame  # each cell's text as a one-item list, for coloured labels
+    colours: dict[str, tuple[list[str], list[str]]]  # per column: its distinct texts and their colours
     axes: Axes
 
 
@@ -118,8 +120,23 @@ def _build_matrix(
         columns=levels.columns,
         dtype=object,
     )
+    labels = pd.DataFrame(
+        [[[cell] for cell in row] for row in text.itertuples(index=False)],
+        index=text.index,
+        columns=text.columns,
+        dtype=object,
+    )
+    colours = {}
+    for name in text.columns:
+        level_of = dict(zip(text[name], levels[name], strict=True))
+        colours[str(name)] = (list(level_of), [label_colour(level) for level in level_of.values()])
     axes = Axes(tuple(issues), tuple(parties), tuple(str(name) for name in text.columns))
-    return Matrix(text, levels, css, axes)
+    return Matrix(text, levels, css, labels, colours, axes)
+
+
+def label_colour(level: str) -> str:
+    """The colour of a coloured-label cell: its level's, or none (transparent) for no recorded position."""
+    return LEVEL_COLOURS.get(level, "#ffffff00")
 
 
 def history_frame(data: Dataset, party: str, issue: str, shown: StanceRecord | None) -> pd.DataFrame:

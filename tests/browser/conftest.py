@@ -269,8 +269,9 @@ def expected_matrix(
     return rows, problems
 
 
-def click_cell(page: Page, issue: str, party: str) -> None:
-    """Click the matrix cell of `party` (column header) on `issue` (row label) where it is painted.
+def cell_point(page: Page, issue: str, party: str, inset: float | None = None) -> tuple[float, float]:
+    """The page point `inset` px into the matrix cell of `party` (column header) on `issue` (row label),
+    halfway down it; the cell's centre when `inset` is None.
 
     The columns have fixed widths (ISSUE_WIDTH for the issue titles, PARTY_WIDTH for each party); the header
     is a canvas of its own, so the row height is (grid height - header height) / rows.
@@ -283,12 +284,37 @@ def click_cell(page: Page, issue: str, party: str) -> None:
     body, top = canvas.bounding_box(), header.bounding_box()
     assert body is not None and top is not None, "the matrix canvas is not laid out"
     row_height = (body["height"] - top["height"]) / (len(rows) - 1)
-    x = body["x"] + (ISSUE_WIDTH if column else 0) + max(column - 1, 0) * PARTY_WIDTH + PARTY_WIDTH / 2
+    width = PARTY_WIDTH if column else ISSUE_WIDTH
+    left = body["x"] + (ISSUE_WIDTH if column else 0) + max(column - 1, 0) * PARTY_WIDTH
+    x = left + (width / 2 if inset is None else inset)
     y = body["y"] + top["height"] + (row + 0.5) * row_height
-    page.mouse.click(x, y)
+    return x, y
+
+
+def click_cell(page: Page, issue: str, party: str) -> None:
+    """Click the centre of the matrix cell of `party` on `issue` where it is painted."""
+    page.mouse.click(*cell_point(page, issue, party))
     # The ARIA grid marks the clicked cell selected: proof that the computed point hit the intended cell.
+    rows = grid(page)
+    column, row = rows[0].index(party), [r[0] for r in rows[1:]].index(issue)
     cell = page.locator(f'{MATRIX} [data-testid="glide-cell-{column}-{row}"][aria-selected="true"]')
     cell.wait_for(state="attached")
+
+
+def painted(page: Page, x: float, y: float) -> str:
+    """The colour the matrix canvas painted at page point (x, y), as #rrggbb."""
+    canvas = page.locator(f'{MATRIX} .dvn-underlay canvas[data-testid="data-grid-canvas"]')
+    colour: str = canvas.evaluate(
+        """(canvas, [x, y]) => {
+            const box = canvas.getBoundingClientRect();
+            const scale = canvas.width / box.width;
+            const [r, g, b] = canvas.getContext("2d")
+                .getImageData((x - box.left) * scale, (y - box.top) * scale, 1, 1).data;
+            return "#" + [r, g, b].map(v => v.toString(16).padStart(2, "0")).join("");
+        }""",
+        [x, y],
+    )
+    return colour
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -9,18 +9,23 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, Request
 
+from benchmarks.generate import generate
 from stancemap.codebook import LEVEL_MEANINGS
-from stancemap.matrix import NO_POSITION
+from stancemap.load import load_dataset
+from stancemap.matrix import LEVEL_COLOURS, NO_POSITION
+from stancemap.ui.matrix_view import FILLED_MAX_CELLS, PARTY_WIDTH
 from tests.browser.conftest import (
     DATAFRAME,
     MATRIX,
     REPO,
     VIEWPORT,
     AppServerFactory,
+    cell_point,
     click_cell,
     expected_matrix,
     grid,
     open_app,
+    painted,
     screenshot,
     settled,
     wait_for_app,
@@ -306,3 +311,41 @@ def test_a_broken_stance_file_lists_the_problem_and_shows_everything_else(
     assert "Traceback" not in body and 'File "' not in body
     wait_for_app(page)
     screenshot(page, "problems.png")
+
+
+def test_a_large_matrix_paints_coloured_labels_and_a_click_drills_down(
+    page: Page, app_server: AppServerFactory, tmp_path: Path
+) -> None:
+    root = tmp_path / "data"
+    generate(root, "100x")  # 40 parties × 110 issues: over FILLED_MAX_CELLS
+    expected, problems = expected_matrix(root)
+    assert problems == [] and (len(expected) - 1) * (len(expected[0]) - 1) > FILLED_MAX_CELLS
+    open_app(page, app_server(root))
+    rows = grid(page)
+    # The grid lists the cells it has drawn (it draws only what can be seen); each is the expected text.
+    assert len(rows[0]) > 3 and [row[0] for row in rows] == [row[0] for row in expected[: len(rows)]]
+    assert all(row == expected[number][: len(row)] for number, row in enumerate(rows))
+    _, issue, party = min(
+        (len(text), row[0], rows[0][column])
+        for row in rows[1:]
+        for column, text in enumerate(row[1:4], start=1)
+        if text.startswith("supports")
+    )
+    # Each label is painted in its level's colour from the left edge of its cell, as wide as its text (a
+    # filled cell would be coloured to its right edge); an empty cell is not coloured at all.
+    assert painted(page, *cell_point(page, issue, party, inset=14)) == LEVEL_COLOURS["supports"]
+    assert painted(page, *cell_point(page, issue, party, inset=PARTY_WIDTH - 12)) == "#ffffff"
+    empty_issue, empty_party = next(
+        (row[0], rows[0][column])
+        for row in rows[1:]
+        for column, text in enumerate(row[1:4], start=1)
+        if text == NO_POSITION
+    )
+    assert painted(page, *cell_point(page, empty_issue, empty_party, inset=14)) == "#ffffff"
+    data, _ = load_dataset(root, today=dt.date.today())
+    click_cell(page, issue, party)
+    party_id = next(p for p, who in data.parties.items() if who.name == party)
+    issue_id = next(i for i, topic in data.issues.items() if topic.title == issue)
+    page.wait_for_url(lambda url: query(url) == {"party": party_id, "issue": issue_id})
+    page.get_by_text(f"{party} on {issue}", exact=True).wait_for()
+    wait_for_app(page)
