@@ -27,7 +27,7 @@ from stancemap.schema import EVIDENCE_KINDS, LEVELS
 from stancemap.ui.data import ROOT_VARIABLE, fingerprint
 from stancemap.ui.matrix_view import FILLED_MAX_CELLS
 from stancemap.ui.state import Known, ViewState, parse_query, to_query
-from stancemap.ui.tables import Matrix, build_matrix
+from stancemap.ui.tables import ISSUE_COLUMN, Matrix, build_matrix
 
 APP = str(ROOT / "app.py")
 PARTIES = ["Ukraine", "Russia", "United States", "Europe"]
@@ -443,7 +443,8 @@ def test_a_large_matrix_colours_each_cell_by_a_label_and_still_drills_down(
     expected = full_matrix(data, today)
     at = run()
     drawn = next(df for df in at.dataframe if df.key == "matrix")
-    assert drawn.value.map(list).to_dict() == expected.text.map(lambda text: [text]).to_dict()
+    cells = drawn.value.set_index(ISSUE_COLUMN)  # the issue titles, as the first column
+    assert cells.map(list).to_dict() == expected.text.map(lambda text: [text]).to_dict()
     columns = json.loads(drawn.proto.columns)
     for party in expected.text.columns:
         config = columns[party]["type_config"]

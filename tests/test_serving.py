@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import threading
 import tomllib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ import pytest
 from stancemap.dataset import DERIVED_MAX, Dataset
 from stancemap.load import ROOT, load_dataset
 from stancemap.quotes import check_quote
-from stancemap.ui.data import fingerprint, read
+from stancemap.ui.data import SharedScan, fingerprint, read
 from stancemap.ui.tables import Matrix, build_matrix
 from tests.conftest import TODAY
 
@@ -116,3 +118,29 @@ def test_the_data_reload_key_changes_with_any_file(data_copy: Path) -> None:
     (data_copy / "positions" / "stances" / "new.yaml").write_text("issue: crimea\n", encoding="utf-8")
     after = fingerprint(data_copy)
     assert len(after) == len(before) + 1 and "positions/stances/new.yaml" in {p for p, _, _ in after}
+
+
+def test_a_shared_scan_never_answers_with_a_digest_older_than_the_call(data_copy: Path) -> None:
+    scan = SharedScan()
+    crimea = data_copy / "positions" / "stances" / "crimea.yaml"
+    first = scan.digest(data_copy)
+    assert scan.digest(data_copy) == first and scan.scans == 2  # each call came after the last scan began
+    crimea.write_text(crimea.read_text(encoding="utf-8").replace("demands", "rejects"), encoding="utf-8")
+    assert scan.digest(data_copy) != first
+
+
+def test_concurrent_callers_all_see_an_edit_made_before_they_asked(data_copy: Path) -> None:
+    scan = SharedScan()
+    before = scan.digest(data_copy)
+    crimea = data_copy / "positions" / "stances" / "crimea.yaml"
+    crimea.write_text(crimea.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    start = threading.Barrier(16)
+
+    def call() -> str:
+        start.wait()
+        return scan.digest(data_copy)
+
+    with ThreadPoolExecutor(16) as pool:
+        seen = list(pool.map(lambda _: call(), range(16)))
+    assert set(seen) == {seen[0]} and seen[0] != before
+    assert scan.scans >= 2

@@ -6,6 +6,8 @@ import datetime as dt
 import gc
 import hashlib
 import os
+import threading
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -79,7 +81,38 @@ def _load(root: str, files: str, today: dt.date) -> tuple[Dataset, tuple[Problem
     return read(Path(root), today)
 
 
+class SharedScan:
+    """The digest of a data folder's fingerprint, one scan at a time, shared by the reruns that wait for it.
+
+    A scan of thousands of files makes thousands of system calls, each of which gives up the GIL and must
+    win it back from the other sessions' threads: with 50 sessions rerunning at once, scanning took a third
+    of the server's time. A caller still never gets a digest older than its own call: it takes the result of
+    a scan that started after it asked, or scans itself.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last: dict[str, tuple[int, str]] = {}  # root -> (when its last scan started, digest)
+        self.scans = 0
+
+    def digest(self, root: Path) -> str:
+        asked = time.monotonic_ns()
+        key = os.fspath(root)
+        with self._lock:
+            started, digest = self._last.get(key, (asked, ""))
+            if started > asked:
+                return digest
+            started = time.monotonic_ns()
+            digest = hashlib.blake2b(repr(fingerprint(root)).encode(), digest_size=16).hexdigest()
+            self._last[key] = (started, digest)
+            self.scans += 1
+            return digest
+
+
+_scan = SharedScan()
+
+
 def load(root: Path, today: dt.date) -> tuple[Dataset, tuple[Problem, ...]]:
     """The dataset and its problems for `root` as it is on disk now."""
-    files = hashlib.blake2b(repr(fingerprint(root)).encode(), digest_size=16).hexdigest()
-    return _load(str(root.resolve()), files, today)
+    root = root.resolve()
+    return _load(str(root), _scan.digest(root), today)

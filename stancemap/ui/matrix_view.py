@@ -9,7 +9,7 @@ import streamlit as st
 
 from stancemap.dataset import Dataset
 from stancemap.ui import controls, drilldown, render
-from stancemap.ui.tables import Axes, Matrix, build_matrix
+from stancemap.ui.tables import ISSUE_COLUMN, Axes, Matrix, build_matrix
 
 MATRIX_KEY = "matrix"
 # Up to this many cells in the whole data set, cells are filled with their level's colour; beyond it each
@@ -51,10 +51,12 @@ def _adopt_selection(axes: Axes) -> None:
 
 def _drawn(matrix: Matrix, *, filled: bool) -> tuple[Any, dict[str, Any]]:
     """The table to draw and its column settings: filled cells, or coloured labels (see FILLED_MAX_CELLS)."""
-    columns: dict[str, Any] = {"_index": st.column_config.TextColumn("Issue", width=ISSUE_WIDTH)}
+    issue = st.column_config.TextColumn("Issue", width=ISSUE_WIDTH, pinned=True)
     if filled:
+        columns: dict[str, Any] = {"_index": issue}
         columns |= {name: st.column_config.TextColumn(width=PARTY_WIDTH) for name in matrix.axes.names}
         return matrix.text.style.apply(lambda _: matrix.css, axis=None), columns
+    columns = {ISSUE_COLUMN: issue}
     for name, (options, colours) in matrix.colours.items():
         columns[name] = st.column_config.MultiselectColumn(width=PARTY_WIDTH, options=options, color=colours)
     return matrix.labels, columns
@@ -86,13 +88,15 @@ def show(data: Dataset, today: dt.date) -> None:
     if _cells(st.session_state.get(MATRIX_KEY)) != selection:
         # Draw the focused cell as selected, e.g. after opening a link or changing a filter.
         st.session_state[MATRIX_KEY] = {"selection": {"rows": [], "columns": [], "cells": selection}}
-    table, columns = _drawn(matrix, filled=len(data.parties) * len(data.issues) <= FILLED_MAX_CELLS)
+    filled = len(data.parties) * len(data.issues) <= FILLED_MAX_CELLS
+    table, columns = _drawn(matrix, filled=filled)
     st.dataframe(
         table,
         key=MATRIX_KEY,
         on_select="rerun",
         selection_mode="single-cell",
         column_config=columns,
+        hide_index=not filled,
         width="content",
         height="content",
     )

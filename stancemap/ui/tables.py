@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 
 from stancemap.codebook import KIND_LABELS
 from stancemap.dataset import Dataset, StanceRecord
@@ -25,6 +26,7 @@ from stancemap.strength import evidence_strength
 from stancemap.ui.render import level_css
 
 Cells = dict[tuple[str, str], StanceRecord]
+ISSUE_COLUMN = ""  # the issue titles' column in Matrix.labels: party names are never empty
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,10 @@ class Matrix:
     text: pd.DataFrame
     levels: pd.DataFrame
     css: pd.DataFrame  # each cell's CSS for its level (render.level_css), for filled cells
-    labels: pd.DataFrame  # each cell's text as a one-item list, for coloured labels
+    # Each cell's text as a one-item list, for coloured labels, converted to Arrow once (Streamlit converting
+    # a frame of lists on every rerun cost 7 ms at 89 × 246). The issue titles are the column named "", a
+    # name no party can have.
+    labels: pa.Table
     colours: dict[str, tuple[list[str], list[str]]]  # per column: its distinct texts and their colours
     axes: Axes
 
@@ -120,11 +125,9 @@ def _build_matrix(
         columns=levels.columns,
         dtype=object,
     )
-    labels = pd.DataFrame(
-        [[[cell] for cell in row] for row in text.itertuples(index=False)],
-        index=text.index,
-        columns=text.columns,
-        dtype=object,
+    labels = pa.table(
+        {ISSUE_COLUMN: list(map(str, text.index))}
+        | {str(name): [[cell] for cell in text[name]] for name in text.columns}
     )
     colours = {}
     for name in text.columns:
