@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 import pyarrow as pa
@@ -92,22 +93,27 @@ def build_matrix(
 
     Built once per dataset and filter (`Dataset.derived`): every rerun of every session draws it.
     """
-    key = ("matrix", tuple(parties), tuple(issues), as_of, quoted_only, today)
-    return data.derived(key, lambda: _build_matrix(data, parties, issues, as_of, quoted_only, today))
+    chosen = _Filters(tuple(parties), tuple(issues), as_of, quoted_only, today)
+    return data.derived(("matrix", chosen), lambda: _build_matrix(data, chosen))
 
 
-def _build_matrix(
-    data: Dataset,
-    parties: Sequence[str],
-    issues: Sequence[str],
-    as_of: dt.date | None,
-    quoted_only: bool,
-    today: dt.date,
-) -> Matrix:
-    long = matrix_long(data, parties=parties, issues=issues, as_of=as_of, quoted_only=quoted_only)
-    cells = current(data, as_of=as_of, quoted_only=quoted_only)
+class _Filters(NamedTuple):
+    parties: tuple[str, ...]
+    issues: tuple[str, ...]
+    as_of: dt.date | None
+    quoted_only: bool
+    today: dt.date
+
+
+def _build_matrix(data: Dataset, chosen: _Filters) -> Matrix:
+    parties, issues = chosen.parties, chosen.issues
+    long = matrix_long(
+        data, parties=parties, issues=issues, as_of=chosen.as_of, quoted_only=chosen.quoted_only
+    )
+    cells = current(data, as_of=chosen.as_of, quoted_only=chosen.quoted_only)
     long["cell"] = [
-        cell_text(data, cells.get(key), today) for key in zip(long["party"], long["issue"], strict=True)
+        cell_text(data, cells.get(key), chosen.today)
+        for key in zip(long["party"], long["issue"], strict=True)
     ]
     # Transposed from matrix_table: issues grow in number while parties stay few, so this fits a screen
     # without sideways scrolling, and each row compares every party on one issue.
