@@ -7,6 +7,7 @@ import dataclasses
 import gc
 import threading
 import tomllib
+import weakref
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -103,6 +104,24 @@ def test_the_app_loader_freezes_the_data_and_restores_collection(unfrozen: None)
         assert not gc.isenabled()  # a caller's choice to keep collection off stands
     finally:
         gc.enable()
+
+
+class Node:
+    """An object that can be part of a reference cycle."""
+
+    partner: Node | None = None
+
+
+def test_cyclic_garbage_frozen_by_one_load_is_collected_by_the_next(unfrozen: None) -> None:
+    ring = Node()
+    ring.partner = ring
+    alive = weakref.ref(ring)
+    read(ROOT, TODAY)  # freezes everything alive, the ring included
+    del ring
+    gc.collect()
+    assert alive() is not None  # frozen: out of the collector's sight, so not freed
+    read(ROOT, TODAY)
+    assert alive() is None
 
 
 def test_streamlit_settings_that_serve_many_sessions_are_kept() -> None:
