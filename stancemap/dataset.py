@@ -67,6 +67,8 @@ class Dataset:
     broken_sources: dict[str, int] = field(
         default_factory=dict
     )  # id -> line of an entry that failed its checks
+    broken_parties: dict[str, int] = field(default_factory=dict)  # likewise, in positions/parties.yaml
+    broken_issues: dict[str, int] = field(default_factory=dict)  # likewise, in positions/issues.yaml
     _derived: OrderedDict[Hashable, Any] = field(
         default_factory=OrderedDict, init=False, repr=False, compare=False
     )

@@ -9,7 +9,7 @@ import os
 import re
 import stat
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +36,7 @@ STANCES_DIR = "positions/stances"
 SOURCE_MAX_BYTES = 5_000_000
 
 M = TypeVar("M", bound=BaseModel)
+SINGULAR = {"parties": "party", "issues": "issue"}
 _QUOTE_MARK = re.compile('["“”„‟«»]')
 
 
@@ -261,12 +262,45 @@ _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
-def _load_named(root: Path, rel: str, key: str, model: type[M], problems: list[Problem]) -> dict[str, M]:
+def _load_named(
+    root: Path,
+    rel: str,
+    key: str,
+    model: type[M],
+    label: str,
+    problems: list[Problem],
+    broken: dict[str, int],
+) -> dict[str, M]:
+    """Parties or issues by id. Each must also have its own `label` (name or title): the pages show them by
+    it, so a second record with the same one could be drawn as the first. Entries with an id that are not
+    loaded go in `broken` (id -> line), so what refers to them can say why."""
     doc, tainted = _read(root, rel, problems)
     if doc is None or not _top_mapping(doc, rel, (key,), problems):
         return {}
-    found = _unique(_items(doc, rel, key, model, problems, tainted), key.rstrip("s"), doc, key, problems)
-    return {rid: record for rid, (_, record) in found.items()}
+    what = SINGULAR[key]
+    found = _unique(_items(doc, rel, key, model, problems, tainted), what, doc, key, problems)
+    loaded: dict[str, M] = {}
+    first: dict[str, str] = {}  # label -> id of the record that has it
+    for rid, (index, record) in found.items():
+        text = getattr(record, label)
+        if text in first:
+            problems.append(
+                Problem(
+                    rel,
+                    *doc.locate((key, index, label)),
+                    f"duplicate {what} {label} {text!r} (the {what} {first[text]!r} has it); "
+                    f"the pages show {key} by {label}, so give each its own",
+                )
+            )
+            continue
+        first[text] = rid
+        loaded[rid] = record
+    items = doc.value.get(key) if isinstance(doc.value, dict) else None
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        rid = item.get("id") if isinstance(item, dict) else None
+        if isinstance(rid, str) and rid not in loaded and rid not in broken:
+            broken[rid] = doc.locate((key, index))[0]
+    return loaded
 
 
 def _verify_quote(
@@ -316,18 +350,18 @@ def _known_source(
     """True when `sid` names a loaded source; otherwise report why not."""
     if sid in data.sources:
         return True
-    if sid in data.broken_sources:
-        message = (
-            f"source: {sid!r} has problems of its own ({SOURCES_FILE}:{data.broken_sources[sid]}); "
-            "fix that entry first"
-        )
-    else:
-        message = (
-            f"source: unknown source {sid!r}{did_you_mean(sid, data.sources)}; "
-            f"sources are listed in {SOURCES_FILE}"
-        )
+    message = _not_loaded("source", "sources", sid, data.sources, data.broken_sources, SOURCES_FILE)
     problems.append(Problem(rel, *where(), message))
     return False
+
+
+def _not_loaded(
+    what: str, plural: str, rid: str, known: Iterable[str], broken: dict[str, int], file: str
+) -> str:
+    """Why a reference to `rid` finds nothing: its entry has problems of its own, or no entry has that id."""
+    if rid in broken:
+        return f"{what}: {rid!r} has problems of its own ({file}:{broken[rid]}); fix that entry first"
+    return f"{what}: unknown {what} {rid!r}{did_you_mean(rid, known)}; {plural} are listed in {file}"
 
 
 def _check_evidence(
@@ -380,14 +414,8 @@ def _load_stance_file(
         )
         return
     if issue not in data.issues:
-        problems.append(
-            Problem(
-                rel,
-                *doc.locate(("issue",)),
-                f"issue: unknown issue {issue!r}{did_you_mean(issue, data.issues)}; "
-                f"issues are listed in {ISSUES_FILE}",
-            )
-        )
+        message = _not_loaded("issue", "issues", issue, data.issues, data.broken_issues, ISSUES_FILE)
+        problems.append(Problem(rel, *doc.locate(("issue",)), message))
         return
     for index, origin, stance in _items(doc, rel, "stances", Stance, problems, tainted):
         record = _check_stance(data, issue, stance, ("stances", index), origin, doc, today, problems)
@@ -421,14 +449,10 @@ def _check_stance(
 ) -> StanceRecord | None:
     rel, before = doc.path, len(problems)
     if stance.party not in data.parties:
-        problems.append(
-            Problem(
-                rel,
-                *doc.locate((*at, "party")),
-                f"party: unknown party {stance.party!r}{did_you_mean(stance.party, data.parties)}; "
-                f"parties are listed in {PARTIES_FILE}",
-            )
+        message = _not_loaded(
+            "party", "parties", stance.party, data.parties, data.broken_parties, PARTIES_FILE
         )
+        problems.append(Problem(rel, *doc.locate((*at, "party")), message))
     if stance.quantity is not None and data.issues[issue].quantity is None:
         problems.append(
             Problem(
@@ -549,8 +573,8 @@ def _load(root: Path, today: dt.date) -> tuple[Dataset, list[Problem]]:
     problems: list[Problem] = []
     data = Dataset()
     _load_sources(root, data, today, problems)
-    data.parties = _load_named(root, PARTIES_FILE, "parties", Party, problems)
-    data.issues = _load_named(root, ISSUES_FILE, "issues", Issue, problems)
+    data.parties = _load_named(root, PARTIES_FILE, "parties", Party, "name", problems, data.broken_parties)
+    data.issues = _load_named(root, ISSUES_FILE, "issues", Issue, "title", problems, data.broken_issues)
     seen: dict[tuple[str, str, str], Origin] = {}
     for rel in stance_files(root, problems):
         _load_stance_file(root, rel, data, today, problems, seen)

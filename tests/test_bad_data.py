@@ -27,11 +27,17 @@ def test_case_reports_exact_problems_and_keeps_the_rest(case: Path, tmp_path: Pa
     expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert [str(p) for p in problems] == expected
     assert_nothing_dropped_silently(clean.stances, data.stances, problems)
-    assert len(data.parties) == len(clean.parties)
+    # A party or issue that did not load is marked broken, with a problem in its entry or after it.
+    for what in ("parties", "issues"):
+        file, broken = f"positions/{what}.yaml", getattr(data, f"broken_{what}")
+        for rid in set(getattr(clean, what)) - set(getattr(data, what)):
+            assert rid in broken, f"{rid} was dropped from {file} without a problem"
+            assert any(p.path == file and p.line >= broken[rid] for p in problems), rid
 
 
 def assert_nothing_dropped_silently(before: list, after: list, problems: list) -> None:
-    """Every stance of the clean data that did not load has a problem reported inside its lines."""
+    """Every stance of the clean data that did not load has a problem reported inside its lines, or above
+    the first record of its file (the file's `issue:`, a duplicate top-level key), which drops them all."""
     loaded = {(r.origin.path, r.origin.line) for r in after}
     starts: dict[str, list[int]] = {}
     for record in before:
@@ -41,5 +47,10 @@ def assert_nothing_dropped_silently(before: list, after: list, problems: list) -
             continue
         later = [line for line in starts[record.origin.path] if line > record.origin.line]
         end = min(later, default=10**9)
-        inside = [p for p in problems if p.path == record.origin.path and record.origin.line <= p.line < end]
+        top = min(starts[record.origin.path])
+        inside = [
+            p
+            for p in problems
+            if p.path == record.origin.path and (record.origin.line <= p.line < end or p.line < top)
+        ]
         assert inside, f"{record.origin} was dropped without a problem"

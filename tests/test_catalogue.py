@@ -49,6 +49,7 @@ GOLDEN = {
     "ids differing only in case or by a Cyrillic look-alike": "unknown_ids",
     "a file cut off mid-line while being written": "cut_mid_line",
     "YAML 1.1 surprises (no, on, 2025, 2026-02-30)": "yaml11_types",
+    "two parties with one name, two issues with one title": "duplicate_names",
 }
 
 
