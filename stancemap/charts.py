@@ -102,7 +102,10 @@ def agreement_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
 
 def timeline_chart(stances: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChart:
     """Each stance's as_of interval as a bar with a point at its latest date; events as rules or bands."""
-    rows = list(dict.fromkeys(stances["row"]))
+    # Rows in the order given, by a sort field: a sort list of every row's name is checked against the
+    # Vega-Lite schema item by item (0.24 s at 5,000 rows).
+    order = {row: number for number, row in enumerate(dict.fromkeys(stances["row"]))}
+    stances = stances.assign(order=stances["row"].map(order))
     tooltip = [
         alt.Tooltip("row:N", title="Cell"),
         alt.Tooltip("level:N", title="Level"),
@@ -114,7 +117,12 @@ def timeline_chart(stances: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChar
     domain = time_domain(stances, events)
     scale = alt.Scale(domain=domain) if domain else alt.Undefined
     x = alt.X("start:T", title="Date (as precise as the sources allow)", scale=scale)
-    y = alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
+    y = alt.Y(
+        "row:N",
+        sort=alt.EncodingSortField(field="order", op="min"),
+        title=None,
+        axis=alt.Axis(labelLimit=LABEL_LIMIT),
+    )
     colour = alt.Color("level:N", scale=STANCE_SCALE, legend=alt.Legend(title="Level"))
     base = alt.Chart(stances).encode(y=y, tooltip=tooltip)
     spans = base.mark_bar(height=10, opacity=0.8, stroke=OUTLINE, strokeWidth=0.5, clip=True).encode(

@@ -72,8 +72,8 @@ class Dataset:
     _derived: OrderedDict[Hashable, Any] = field(
         default_factory=OrderedDict, init=False, repr=False, compare=False
     )
-    _derived_lock: threading.Lock = field(
-        default_factory=threading.Lock, init=False, repr=False, compare=False
+    _derived_lock: threading.RLock = field(
+        default_factory=threading.RLock, init=False, repr=False, compare=False
     )
 
     def derived(self, key: Hashable, build: Callable[[], T]) -> T:
@@ -81,6 +81,7 @@ class Dataset:
 
         A dataset is not changed once loaded, and the app draws the same views (a matrix per filter) on
         every rerun of every session; one lock makes concurrent callers of one key wait for a single build.
+        It is re-entrant: a build may use other derived views (the matrix uses the histories).
         Treat the result as read-only. The least recently used of more than DERIVED_MAX views is dropped.
         """
         with self._derived_lock:

@@ -64,7 +64,10 @@ def test_timeline_chart_with_events(dataset: Dataset) -> None:
     assert marks == ["bar", "point", "rule", "rect", "text"]
     bar = result["layer"][0]["encoding"]
     assert (bar["x"]["field"], bar["x2"]["field"]) == ("start", "end")
-    assert bar["y"]["sort"] == list(dict.fromkeys(stances["row"]))
+    assert bar["y"]["sort"] == {"field": "order", "op": "min"}
+    data = result["datasets"][result["layer"][0]["data"]["name"]]
+    by_order = sorted(dict((row["order"], row["row"]) for row in data).items())
+    assert [row for _, row in by_order] == list(dict.fromkeys(stances["row"]))
     assert {t["field"] for t in bar["tooltip"]} >= {"summary", "sources"}
     # The axis covers the precisely dated records: the year-long 2025 spans are clipped, not stretched over.
     start, end = (pd.Timestamp(v) for v in bar["x"]["scale"]["domain"])

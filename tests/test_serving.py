@@ -72,6 +72,12 @@ def test_derived_views_are_bounded_least_recently_used_first() -> None:
     assert builds[-1] == 1 and -1 not in builds
 
 
+def test_a_derived_view_may_be_built_from_another() -> None:
+    data = Dataset()
+    outer = data.derived("outer", lambda: data.derived("inner", lambda: 1) + 1)
+    assert outer == 2 and data.derived("inner", lambda: 0) == 1
+
+
 def test_a_quote_checked_again_gives_the_same_answer_and_callers_cannot_change_it(dataset: Dataset) -> None:
     text = dataset.texts["bloomberg-berlin-talks"]
     quote = "Russia, “one million percent,” won’t cede control of the Crimean peninsula"
