@@ -52,14 +52,19 @@ def positions(data: Dataset, *, as_of: dt.date | None = None, quoted_only: bool 
 def agreement(data: Dataset, *, as_of: dt.date | None = None, quoted_only: bool = False) -> pd.DataFrame:
     """Party × party mean absolute level distance over the issues both have positions on (both orders)."""
     cells = current(data, as_of=as_of, quoted_only=quoted_only)
+    # Each party's ranks by issue, in the data's issue order: a pair then walks one party's issues only.
+    ranks: dict[str, dict[str, int]] = {party: {} for party in data.parties}
+    for issue in data.issues:
+        for party in data.parties:
+            record = cells.get((party, issue))
+            if record is not None:
+                ranks[party][issue] = LEVEL_RANK[record.stance.level]
     rows = []
     for a in data.parties:
         for b in data.parties:
-            shared = [issue for issue in data.issues if (a, issue) in cells and (b, issue) in cells]
-            distances = [
-                abs(LEVEL_RANK[cells[(a, i)].stance.level] - LEVEL_RANK[cells[(b, i)].stance.level])
-                for i in shared
-            ]
+            theirs = ranks[b]
+            shared = [issue for issue in ranks[a] if issue in theirs]
+            distances = [abs(ranks[a][issue] - theirs[issue]) for issue in shared]
             same = a == b
             mean = sum(distances) / len(distances) if distances and not same else None
             if same:

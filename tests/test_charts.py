@@ -20,6 +20,15 @@ def spec(chart: Any) -> dict[str, Any]:
     return result
 
 
+def sorted_values(result: dict[str, Any], channel: dict[str, Any]) -> list[Any]:
+    """A channel's distinct values in the order its sort field puts them (as Vega-Lite would draw them)."""
+    sort = channel["sort"]
+    assert sort["op"] == "min"
+    field = channel["field"]
+    order = {row[field]: row[sort["field"]] for row in rows(result) if field in row}
+    return sorted(order, key=order.__getitem__)
+
+
 def rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     """All data rows of a spec (altair moves frames into `datasets`)."""
     return [row for dataset in result.get("datasets", {}).values() for row in dataset]
@@ -39,7 +48,10 @@ def test_positions_chart(dataset: Dataset) -> None:
     assert colour["domain"] == [*LEVELS, NO_POSITION]
     assert colour["range"] == [*LEVEL_COLOURS.values(), NO_POSITION_COLOUR]
     assert known["encoding"]["shape"]["field"] == "party_name"
-    assert known["encoding"]["y"]["sort"] == [issue.title for issue in dataset.issues.values()]
+    assert sorted_values(result, known["encoding"]["y"]) == [issue.title for issue in dataset.issues.values()]
+    assert sorted_values(result, known["encoding"]["shape"]) == [
+        party.name for party in dataset.parties.values()
+    ]
     tooltip = {t["field"] for t in known["encoding"]["tooltip"]}
     assert {"summary", "evidence", "party_name", "level"} <= tooltip
     assert len(rows(result)) == len(dataset.parties) * len(dataset.issues)
@@ -64,10 +76,7 @@ def test_timeline_chart_with_events(dataset: Dataset) -> None:
     assert marks == ["bar", "point", "rule", "rect", "text"]
     bar = result["layer"][0]["encoding"]
     assert (bar["x"]["field"], bar["x2"]["field"]) == ("start", "end")
-    assert bar["y"]["sort"] == {"field": "order", "op": "min"}
-    data = result["datasets"][result["layer"][0]["data"]["name"]]
-    by_order = sorted(dict((row["order"], row["row"]) for row in data).items())
-    assert [row for _, row in by_order] == list(dict.fromkeys(stances["row"]))
+    assert sorted_values(result, bar["y"]) == list(dict.fromkeys(stances["row"]))
     assert {t["field"] for t in bar["tooltip"]} >= {"summary", "sources"}
     # The axis covers the precisely dated records: the year-long 2025 spans are clipped, not stretched over.
     start, end = (pd.Timestamp(v) for v in bar["x"]["scale"]["domain"])

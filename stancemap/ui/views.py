@@ -211,14 +211,15 @@ def sources_page(data: Dataset) -> None:
 def data_page(data: Dataset) -> None:
     """The flat evidence table with CSV and JSON downloads identical to `python -m stancemap export`."""
     st.caption(FULL_DATA_NOTE)
-    table = evidence_table(data)
+    # Built once per data set: 16,000 evidence rows and their two files took 0.6 s of every rerun.
+    table = data.derived("evidence-table", lambda: evidence_table(data))
     st.dataframe(table, hide_index=True, placeholder="")
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button(
-        "Download CSV", to_csv(table), file_name=CSV_FILE, mime="text/csv", on_click="ignore"
-    )
+    csv = data.derived("evidence-csv", lambda: to_csv(table))
+    left.download_button("Download CSV", csv, file_name=CSV_FILE, mime="text/csv", on_click="ignore")
+    json = data.derived("evidence-json", lambda: to_json(table))
     right.download_button(
-        "Download JSON", to_json(table), file_name=JSON_FILE, mime="application/json", on_click="ignore"
+        "Download JSON", json, file_name=JSON_FILE, mime="application/json", on_click="ignore"
     )
     with st.expander("What the columns mean"):
         st.dataframe(
