@@ -16,6 +16,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+# The app's pages, as app.py names them in its `view` link parameter.
+PAGES = ("matrix", "issue", "party", "agreement", "timeline", "strength", "sources", "data")
 
 
 def probe_load(root: Path) -> dict[str, object]:
@@ -50,12 +52,17 @@ def probe_apptest(root: Path, reruns: int, timeout: float = 120) -> dict[str, ob
 
     os.environ["STANCEMAP_DATA_ROOT"] = str(root)
     result: dict[str, object] = {}
-    # The baseline first: whichever runs first pays for the cold load into the shared cache.
-    for name, script in (("baseline", HERE / "baseline_app.py"), ("app", REPO / "app.py")):
+    # The baseline first: whichever runs first pays for the cold load into the shared cache. Then every
+    # page of the app, each opened from its link (`?view=`), the matrix as "app".
+    runs = [("baseline", HERE / "baseline_app.py", None), ("app", REPO / "app.py", None)]
+    runs += [(f"page:{view}", REPO / "app.py", view) for view in PAGES if view != "matrix"]
+    for name, script, view in runs:
         if not script.is_file():
             result[name] = {"error": f"{script.name} not found"}
             continue
         app = AppTest.from_file(str(script), default_timeout=timeout)
+        if view is not None:
+            app.query_params["view"] = view
         times: list[float] = []
         try:
             started = time.perf_counter()

@@ -59,6 +59,7 @@ class Row:
     ws_errors: int | None = None
     cold_p95_s: float | None = None
     cold_ws_errors: int | None = None
+    pages: dict[str, float] = field(default_factory=dict)  # view -> warm rerun s
     notes: list[str] = field(default_factory=list)
 
 
@@ -114,7 +115,7 @@ def measure_cold(row: Row, root: Path, repeat: int) -> None:
 
 def measure_apptest(row: Row, root: Path, reruns: int) -> None:
     result = run_probe("apptest", str(root), str(reruns), timeout=1800)
-    for name in ("baseline", "app"):
+    for name in result:
         part = result[name]
         assert isinstance(part, dict)
         if "error" in part:
@@ -124,6 +125,9 @@ def measure_apptest(row: Row, root: Path, reruns: int) -> None:
             row.notes.append(f"{name} raised: {part['errors'][0]}")
         if name == "app":
             row.app_warm_s = float(part["warm_s"])
+            row.pages["matrix"] = row.app_warm_s
+        elif name.startswith("page:"):
+            row.pages[name.removeprefix("page:")] = float(part["warm_s"])
         else:
             row.base_warm_s = float(part["warm_s"])
 
@@ -344,6 +348,19 @@ def print_table(rows: list[Row]) -> None:
             print(f"  {row.scale}: {note}")
 
 
+def print_pages(rows: list[Row]) -> None:
+    """Each page's warm rerun (AppTest, opened from its link) per scale."""
+    pages = list(dict.fromkeys(page for row in rows for page in row.pages))
+    if not pages:
+        return
+    print()
+    print("Warm rerun of each page, s (AppTest, median):")
+    print("| scale | " + " | ".join(pages) + " |")
+    print("|---" * (len(pages) + 1) + "|")
+    for row in rows:
+        print(f"| {row.scale} | " + " | ".join(fmt(row.pages.get(page)) for page in pages) + " |")
+
+
 def print_growth(rows: list[Row]) -> None:
     """Each figure's growth next to the growth in stances, so super-linear growth stands out."""
     for before, after in itertools.pairwise(rows):
@@ -401,6 +418,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row)
     print_table(rows)
     print_growth(rows)
+    print_pages(rows)
     return 0
 
 

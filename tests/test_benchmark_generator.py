@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 from pathlib import Path
 
 import pytest
 
 from benchmarks.generate import SCALES, generate
-from stancemap.load import load_dataset
+from benchmarks.probes import PAGES
+from stancemap.load import ROOT, load_dataset
 from tests.conftest import TODAY
 
 
@@ -64,3 +66,14 @@ def test_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
     (tmp_path / "x").write_text("keep me", encoding="utf-8")
     with pytest.raises(FileExistsError):
         generate(tmp_path, "1x")
+
+
+def test_the_benchmark_times_every_page_of_the_app() -> None:
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    pages = next(
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "PAGES"
+    )
+    assert isinstance(pages, ast.Dict)
+    assert [ast.literal_eval(key) for key in pages.keys if key is not None] == list(PAGES)
