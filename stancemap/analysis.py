@@ -8,7 +8,7 @@ issue are compared; a missing position is never read as agreement or disagreemen
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -42,26 +42,49 @@ SINGLE = "one position"
 NONE_KNOWN = "no positions"
 
 
-def positions(data: Dataset, *, as_of: dt.date | None = None, quoted_only: bool = False) -> pd.DataFrame:
-    """Every party × issue cell with its current level (or 'no recorded position'), for the strip chart."""
-    frame = matrix_long(data, as_of=as_of, quoted_only=quoted_only)
+def positions(
+    data: Dataset,
+    *,
+    parties: Sequence[str] = (),
+    issues: Sequence[str] = (),
+    as_of: dt.date | None = None,
+    quoted_only: bool = False,
+) -> pd.DataFrame:
+    """Every party × issue cell with its current level (or 'no recorded position'), for the strip chart.
+
+    `parties` and `issues` choose the cells (empty: all), in the data's order.
+    """
+    frame = matrix_long(
+        data, parties=parties or None, issues=issues or None, as_of=as_of, quoted_only=quoted_only
+    )
     frame["has_position"] = frame["rank"].notna()
     return frame
 
 
-def agreement(data: Dataset, *, as_of: dt.date | None = None, quoted_only: bool = False) -> pd.DataFrame:
-    """Party × party mean absolute level distance over the issues both have positions on (both orders)."""
+def agreement(
+    data: Dataset,
+    *,
+    parties: Sequence[str] = (),
+    issues: Sequence[str] = (),
+    as_of: dt.date | None = None,
+    quoted_only: bool = False,
+) -> pd.DataFrame:
+    """Party × party mean absolute level distance over the issues both have positions on (both orders).
+
+    `parties` chooses the pairs and `issues` the issues compared (empty: all).
+    """
     cells = current(data, as_of=as_of, quoted_only=quoted_only)
+    chosen = list(parties or data.parties)
     # Each party's ranks by issue, in the data's issue order: a pair then walks one party's issues only.
-    ranks: dict[str, dict[str, int]] = {party: {} for party in data.parties}
-    for issue in data.issues:
-        for party in data.parties:
+    ranks: dict[str, dict[str, int]] = {party: {} for party in chosen}
+    for issue in issues or data.issues:
+        for party in chosen:
             record = cells.get((party, issue))
             if record is not None:
                 ranks[party][issue] = LEVEL_RANK[record.stance.level]
     rows = []
-    for a in data.parties:
-        for b in data.parties:
+    for a in chosen:
+        for b in chosen:
             theirs = ranks[b]
             shared = [issue for issue in ranks[a] if issue in theirs]
             distances = [abs(ranks[a][issue] - theirs[issue]) for issue in shared]
@@ -232,11 +255,20 @@ def cell_evidence(data: Dataset, record: StanceRecord) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def timeline(data: Dataset, *, several_only: bool = False) -> pd.DataFrame:
-    """One row per dated stance: its as_of interval (start, end), level and sources, oldest first per cell."""
+def timeline(
+    data: Dataset,
+    *,
+    parties: Sequence[str] = (),
+    issues: Sequence[str] = (),
+    several_only: bool = False,
+) -> pd.DataFrame:
+    """One row per dated stance: its as_of interval (start, end), level and sources, oldest first per cell.
+
+    `parties` and `issues` choose the cells (empty: all).
+    """
     rows = []
-    for party in data.parties:
-        for issue in data.issues:
+    for party in parties or data.parties:
+        for issue in issues or data.issues:
             records = history(data, party, issue)
             if not records or (several_only and len(records) < 2):
                 continue
@@ -303,13 +335,24 @@ def _change(before: StanceRecord | None, after: StanceRecord | None) -> str | No
     return None
 
 
-def changes(data: Dataset, before: dt.date, after: dt.date, *, quoted_only: bool = False) -> pd.DataFrame:
-    """What changed between the matrix as of `before` and as of `after`; unchanged cells are omitted."""
+def changes(
+    data: Dataset,
+    before: dt.date,
+    after: dt.date,
+    *,
+    parties: Sequence[str] = (),
+    issues: Sequence[str] = (),
+    quoted_only: bool = False,
+) -> pd.DataFrame:
+    """What changed between the matrix as of `before` and as of `after`; unchanged cells are omitted.
+
+    `parties` and `issues` choose the cells (empty: all).
+    """
     old = current(data, as_of=before, quoted_only=quoted_only)
     new = current(data, as_of=after, quoted_only=quoted_only)
     rows = []
-    for issue in data.issues:
-        for party in data.parties:
+    for issue in issues or data.issues:
+        for party in parties or data.parties:
             was, now = old.get((party, issue)), new.get((party, issue))
             kind = _change(was, now)
             if kind is None:

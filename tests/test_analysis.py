@@ -352,3 +352,23 @@ def test_domain_modules_do_not_import_streamlit() -> None:
     modules = "analysis, charts, coverage, jsonschema, sources_cli, suggest"
     code = f"import sys; from stancemap import {modules}; assert 'streamlit' not in sys.modules, 'streamlit'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_filters_choose_the_cells_of_agreement_timeline_and_changes(dataset: Dataset) -> None:
+    parties, issues = ("ukraine", "russia"), ("territory", "donbas")
+    key = ["party_a", "party_b"]
+    pairs = analysis.agreement(dataset, parties=parties).set_index(key)
+    assert set(pairs.index) == {(a, b) for a in parties for b in parties}
+    assert pairs.equals(analysis.agreement(dataset).set_index(key).loc[pairs.index])
+    one_issue = analysis.agreement(dataset, parties=parties, issues=("donbas",)).set_index(key)
+    assert one_issue.loc[("ukraine", "russia"), "label"] == "4.0 · 1 issue"  # rejects vs demands
+    stances = analysis.timeline(dataset, parties=parties, issues=issues)
+    assert set(stances["party"]) == set(parties) and set(stances["issue"]) == set(issues)
+    whole = analysis.timeline(dataset)
+    assert len(stances) == len(whole[whole["party"].isin(parties) & whole["issue"].isin(issues)])
+    cells = analysis.positions(dataset, parties=parties, issues=issues)
+    assert len(cells) == 4 and list(cells["party"]) == ["ukraine", "ukraine", "russia", "russia"]
+    start, end = dt.date(2025, 1, 1), dt.date(2026, 11, 24)
+    changed = analysis.changes(dataset, start, end, parties=("europe",))
+    assert set(changed["party"]) == {"europe"}
+    assert len(changed) == (analysis.changes(dataset, start, end)["party"] == "europe").sum()

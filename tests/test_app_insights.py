@@ -71,3 +71,15 @@ def test_strength_marks_show_in_the_matrix_and_on_the_strength_page() -> None:
     page = run({"view": "strength"})
     table = page.dataframe[0].value
     assert len(table) == 18  # one row per current stance: 20 stances, two of them superseded
+
+
+@pytest.mark.parametrize("view", ["agreement", "timeline"])
+def test_agreement_and_timeline_follow_the_parties_and_issues_filters(view: str) -> None:
+    at = run({"view": view, "parties": "ukraine,russia", "issues": "territory,donbas"})
+    assert "Showing 2 of 4 parties and 2 of 11 issues, as chosen in the sidebar." in [
+        c.value for c in at.caption
+    ]
+    rows = chart_rows(at)
+    parties = {r[key] for r in rows for key in ("party", "party_a", "party_b") if key in r}
+    issues = {r["issue"] for r in rows if "issue" in r}
+    assert parties == {"ukraine", "russia"} and issues <= {"territory", "donbas"} and issues

@@ -7,6 +7,7 @@ options, which render it as plain text; markdown-rendering calls get fixed strin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
@@ -82,14 +83,36 @@ def _evidence_picker(
         _show_evidence(data, choice, as_of=as_of, quoted_only=quoted_only)
 
 
-def render_agreement(data: Dataset, *, as_of: dt.date | None = None, quoted_only: bool = False) -> None:
-    """The per-issue strip chart of positions and the party × party agreement heatmap."""
+def render_agreement(
+    data: Dataset,
+    *,
+    parties: Sequence[str] = (),
+    issues: Sequence[str] = (),
+    as_of: dt.date | None = None,
+    quoted_only: bool = False,
+) -> None:
+    """The per-issue strip chart of positions and the party × party agreement heatmap, for the chosen
+    parties and issues (empty: all)."""
+    chosen = {"parties": parties, "issues": issues, "as_of": as_of, "quoted_only": quoted_only}
+    filter_note(data, parties, issues)
     st.subheader("Where each party stands")
-    st.altair_chart(charts.positions_chart(analysis.positions(data, as_of=as_of, quoted_only=quoted_only)))
+    st.altair_chart(charts.positions_chart(analysis.positions(data, **chosen)))
     st.caption("Hollow marks: no recorded position. A black ring marks a red line. Hover for the summary.")
     st.subheader("Agreement between parties")
-    st.altair_chart(charts.agreement_heatmap(analysis.agreement(data, as_of=as_of, quoted_only=quoted_only)))
+    st.altair_chart(charts.agreement_heatmap(analysis.agreement(data, **chosen)))
     st.info(AGREEMENT_NOTE)
+
+
+def filter_note(data: Dataset, parties: Sequence[str], issues: Sequence[str]) -> None:
+    """Say how much of the data the sidebar's Parties and Issues filters leave on the page, when they do."""
+    if not parties and not issues:
+        return
+    shown = [
+        f"{len(chosen)} of {len(known)} {what}"
+        for chosen, known, what in ((parties, data.parties, "parties"), (issues, data.issues, "issues"))
+        if chosen
+    ]
+    st.caption(f"Showing {' and '.join(shown)}, as chosen in the sidebar.")
 
 
 def render_red_lines(
@@ -156,11 +179,20 @@ def render_red_lines(
     )
 
 
-def render_timeline(data: Dataset, *, quoted_only: bool = False, key: str = "insights") -> None:
-    """The stance timeline with key events, and what changed between two chosen dates."""
+def render_timeline(
+    data: Dataset,
+    *,
+    parties: Sequence[str] = (),
+    issues: Sequence[str] = (),
+    quoted_only: bool = False,
+    key: str = "insights",
+) -> None:
+    """The stance timeline with key events, and what changed between two chosen dates, for the chosen
+    parties and issues (empty: all)."""
+    filter_note(data, parties, issues)
     st.subheader("Change over time")
     several = st.checkbox("Only cells with several dated stances", value=False, key=f"{key}-several")
-    stances = analysis.timeline(data, several_only=several)
+    stances = analysis.timeline(data, parties=parties, issues=issues, several_only=several)
     if stances.empty:
         st.text("No dated stances to show.")
     else:
@@ -171,13 +203,13 @@ def render_timeline(data: Dataset, *, quoted_only: bool = False, key: str = "ins
             "bands events dated to a month or year."
         )
     st.subheader("What changed between two dates")
-    everything = analysis.timeline(data)
+    everything = analysis.timeline(data, parties=parties, issues=issues)
     latest = max(everything["end"]).date() if not everything.empty else dt.date.today()
     earliest = min(everything["end"]).date() if not everything.empty else latest
     left, right = st.columns(2)
     before = left.date_input("From (date A)", value=earliest, key=f"{key}-before")
     after = right.date_input("To (date B)", value=latest, key=f"{key}-after")
-    table = analysis.changes(data, before, after, quoted_only=quoted_only)
+    table = analysis.changes(data, before, after, parties=parties, issues=issues, quoted_only=quoted_only)
     if table.empty:
         st.text("Nothing changed between these dates.")
     else:
