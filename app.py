@@ -18,15 +18,8 @@ dataset, problems = data.load(data.data_root(), today)
 
 def agreement_page() -> None:
     view = controls.state()
-    insights.render_agreement(
-        dataset, parties=view.parties, issues=view.issues, as_of=view.as_of, quoted_only=view.direct
-    )
+    insights.render_agreement(dataset, view)
     insights.render_red_lines(dataset, as_of=view.as_of, quoted_only=view.direct)
-
-
-def timeline_page() -> None:
-    view = controls.state()
-    insights.render_timeline(dataset, parties=view.parties, issues=view.issues, quoted_only=view.direct)
 
 
 # Every page: its id (the `view` link parameter), its label, and what draws it.
@@ -35,7 +28,7 @@ PAGES: dict[str, tuple[str, Callable[[], None]]] = {
     "issue": ("Issue", lambda: views.issue_page(dataset, today)),
     "party": ("Party", lambda: views.party_page(dataset, today)),
     "agreement": ("Agreement", agreement_page),
-    "timeline": ("Timeline", timeline_page),
+    "timeline": ("Timeline", lambda: insights.render_timeline(dataset, controls.state())),
     "strength": ("Evidence strength", lambda: insights.render_strength(dataset, today=today)),
     "sources": ("Sources", lambda: views.sources_page(dataset)),
     "data": ("Data", lambda: views.data_page(dataset)),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from stancemap.dataset import Dataset, StanceRecord
@@ -61,51 +62,45 @@ def positions(
     return frame
 
 
-def agreement(
-    data: Dataset,
-    *,
-    parties: Sequence[str] = (),
-    issues: Sequence[str] = (),
-    as_of: dt.date | None = None,
-    quoted_only: bool = False,
-) -> pd.DataFrame:
+def agreement(cells: pd.DataFrame) -> pd.DataFrame:
     """Party × party mean absolute level distance over the issues both have positions on (both orders).
 
-    `parties` chooses the pairs and `issues` the issues compared (empty: all).
+    `cells` is a `positions` frame: its parties make the pairs and its issues are the ones compared.
     """
-    cells = current(data, as_of=as_of, quoted_only=quoted_only)
-    chosen = list(parties or data.parties)
-    # Each party's ranks by issue, in the data's issue order: a pair then walks one party's issues only.
-    ranks: dict[str, dict[str, int]] = {party: {} for party in chosen}
-    for issue in issues or data.issues:
-        for party in chosen:
-            record = cells.get((party, issue))
-            if record is not None:
-                ranks[party][issue] = LEVEL_RANK[record.stance.level]
+    parties = cells.drop_duplicates("party")[["party", "party_name"]]
+    issues = cells.drop_duplicates("issue")[["issue", "issue_title"]]
+    ranks = (
+        cells.pivot(index="party", columns="issue", values="rank")
+        .reindex(index=parties["party"], columns=issues["issue"])
+        .to_numpy(dtype=float)
+    )
+    # Every pair at once: distances per issue, NaN where either party has no position on it.
+    gaps = np.abs(ranks[:, None, :] - ranks[None, :, :])
+    both = ~np.isnan(gaps)
+    shared = both.sum(axis=2)
+    with np.errstate(invalid="ignore"):
+        means = np.nansum(gaps, axis=2) / shared  # NaN for pairs with no shared issue
+    titles = issues["issue_title"].to_numpy()
     rows = []
-    for a in chosen:
-        for b in chosen:
-            theirs = ranks[b]
-            shared = [issue for issue in ranks[a] if issue in theirs]
-            distances = [abs(ranks[a][issue] - theirs[issue]) for issue in shared]
-            same = a == b
-            mean = sum(distances) / len(distances) if distances and not same else None
+    for i, (a, a_name) in enumerate(parties.itertuples(index=False)):
+        for j, (b, b_name) in enumerate(parties.itertuples(index=False)):
+            same, count = a == b, int(shared[i, j])
             if same:
                 label = SAME_PARTY
-            elif not shared:
+            elif not count:
                 label = NOT_COMPARABLE
             else:
-                label = f"{mean:.1f} · {len(shared)} issue{'s' * (len(shared) != 1)}"
+                label = f"{means[i, j]:.1f} · {count} issue{'s' * (count != 1)}"
             rows.append(
                 {
                     "party_a": a,
-                    "party_a_name": data.parties[a].name,
+                    "party_a_name": a_name,
                     "party_b": b,
-                    "party_b_name": data.parties[b].name,
-                    "shared": 0 if same else len(shared),
-                    "distance": mean,
-                    "comparable": bool(shared) and not same,
-                    "issues": ", ".join(data.issues[i].title for i in shared) if not same else "",
+                    "party_b_name": b_name,
+                    "shared": 0 if same else count,
+                    "distance": None if same or not count else float(means[i, j]),
+                    "comparable": bool(count) and not same,
+                    "issues": "" if same else ", ".join(titles[both[i, j]]),
                     "label": label,
                 }
             )

@@ -7,6 +7,7 @@ import datetime as dt
 import math
 import subprocess
 import sys
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -21,6 +22,11 @@ from stancemap.matrix import LEVEL_RANK, NO_POSITION, current
 from stancemap.schema import LEVELS, Evidence, Speaker, Stance
 from stancemap.strength import evidence_strength
 from tests.conftest import TODAY
+
+
+def pairs_of(data: Dataset, **chosen: Any) -> pd.DataFrame:
+    """`agreement` over the `positions` cells that `chosen` filters give, indexed by (party_a, party_b)."""
+    return analysis.agreement(analysis.positions(data, **chosen)).set_index(["party_a", "party_b"])
 
 
 def record(
@@ -68,7 +74,7 @@ def test_positions_respect_as_of(dataset: Dataset) -> None:
 
 
 def test_agreement_on_the_bundled_data(dataset: Dataset) -> None:
-    frame = analysis.agreement(dataset).set_index(["party_a", "party_b"])
+    frame = pairs_of(dataset)
     assert len(frame) == len(dataset.parties) ** 2
     ukraine_russia = frame.loc[("ukraine", "russia")]
     # Territory: opposes (2) vs demands (5) = 3; Donbas: rejects (1) vs demands (5) = 4.
@@ -86,7 +92,7 @@ def test_agreement_on_the_bundled_data(dataset: Dataset) -> None:
 
 def test_agreement_matches_a_direct_count(dataset: Dataset) -> None:
     cells = current(dataset)
-    frame = analysis.agreement(dataset)
+    frame = analysis.agreement(analysis.positions(dataset))
     for row in frame.itertuples():
         if row.party_a == row.party_b:
             continue
@@ -104,10 +110,10 @@ def test_agreement_matches_a_direct_count(dataset: Dataset) -> None:
 
 
 def test_agreement_uses_quoted_only_and_as_of(dataset: Dataset) -> None:
-    quoted = analysis.agreement(dataset, quoted_only=True).set_index(["party_a", "party_b"])
+    quoted = pairs_of(dataset, quoted_only=True)
     # Only stances with a direct or partial quote count: Ukraine's territory stance is a paraphrase.
     assert quoted.loc[("ukraine", "russia"), "shared"] == 0
-    early = analysis.agreement(dataset, as_of=dt.date(2025, 12, 31)).set_index(["party_a", "party_b"])
+    early = pairs_of(dataset, as_of=dt.date(2025, 12, 31))
     assert early.loc[("ukraine", "us"), "issues"] == "Donbas"
 
 
@@ -128,7 +134,7 @@ def test_agreement_and_outlook_invariants(
         if level is not None
     ]
     data = with_stances(dataset, records)
-    frame = analysis.agreement(data).set_index(["party_a", "party_b"])
+    frame = pairs_of(data)
     for (a, b), row in frame.iterrows():
         mirror = frame.loc[(b, a)]
         assert row["shared"] == mirror["shared"]
@@ -356,11 +362,10 @@ def test_domain_modules_do_not_import_streamlit() -> None:
 
 def test_filters_choose_the_cells_of_agreement_timeline_and_changes(dataset: Dataset) -> None:
     parties, issues = ("ukraine", "russia"), ("territory", "donbas")
-    key = ["party_a", "party_b"]
-    pairs = analysis.agreement(dataset, parties=parties).set_index(key)
+    pairs = pairs_of(dataset, parties=parties)
     assert set(pairs.index) == {(a, b) for a in parties for b in parties}
-    assert pairs.equals(analysis.agreement(dataset).set_index(key).loc[pairs.index])
-    one_issue = analysis.agreement(dataset, parties=parties, issues=("donbas",)).set_index(key)
+    assert pairs.equals(pairs_of(dataset).loc[pairs.index])
+    one_issue = pairs_of(dataset, parties=parties, issues=("donbas",))
     assert one_issue.loc[("ukraine", "russia"), "label"] == "4.0 · 1 issue"  # rejects vs demands
     stances = analysis.timeline(dataset, parties=parties, issues=issues)
     assert set(stances["party"]) == set(parties) and set(stances["issue"]) == set(issues)

@@ -58,7 +58,7 @@ def test_positions_chart(dataset: Dataset) -> None:
 
 
 def test_agreement_heatmap(dataset: Dataset) -> None:
-    result = spec(charts.agreement_heatmap(analysis.agreement(dataset)))
+    result = spec(charts.agreement_heatmap(analysis.agreement(analysis.positions(dataset))))
     comparable, other, text = result["layer"]
     assert comparable["transform"] == [{"filter": "datum.comparable"}]
     assert comparable["encoding"]["color"]["scale"]["domain"] == [0, analysis.MAX_DISTANCE]

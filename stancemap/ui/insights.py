@@ -7,7 +7,6 @@ options, which render it as plain text; markdown-rendering calls get fixed strin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
@@ -15,7 +14,9 @@ import streamlit as st
 from stancemap import analysis, charts
 from stancemap.dataset import Dataset
 from stancemap.matrix import current
+from stancemap.ui.state import ViewState
 
+EVERYTHING = ViewState()  # no filter: every party and issue, the latest data
 AGREEMENT_NOTE = (
     "Each cell is the mean distance between two parties' levels over the issues both have a recorded "
     "position on (0 = same level, 4 = demands vs rejects), with the number of issues compared. "
@@ -83,35 +84,27 @@ def _evidence_picker(
         _show_evidence(data, choice, as_of=as_of, quoted_only=quoted_only)
 
 
-def render_agreement(
-    data: Dataset,
-    *,
-    parties: Sequence[str] = (),
-    issues: Sequence[str] = (),
-    as_of: dt.date | None = None,
-    quoted_only: bool = False,
-) -> None:
-    """The per-issue strip chart of positions and the party × party agreement heatmap, for the chosen
-    parties and issues (empty: all)."""
-    chosen = {"parties": parties, "issues": issues, "as_of": as_of, "quoted_only": quoted_only}
-    filter_note(data, parties, issues)
+def render_agreement(data: Dataset, view: ViewState = EVERYTHING) -> None:
+    """The per-issue strip chart of positions and the party × party agreement heatmap, for the view's
+    parties and issues (empty: all), date and quote filter."""
+    cells = analysis.positions(
+        data, parties=view.parties, issues=view.issues, as_of=view.as_of, quoted_only=view.direct
+    )
+    filter_note(data, view)
     st.subheader("Where each party stands")
-    st.altair_chart(charts.positions_chart(analysis.positions(data, **chosen)))
+    st.altair_chart(charts.positions_chart(cells))
     st.caption("Hollow marks: no recorded position. A black ring marks a red line. Hover for the summary.")
     st.subheader("Agreement between parties")
-    st.altair_chart(charts.agreement_heatmap(analysis.agreement(data, **chosen)))
+    st.altair_chart(charts.agreement_heatmap(analysis.agreement(cells)))
     st.info(AGREEMENT_NOTE)
 
 
-def filter_note(data: Dataset, parties: Sequence[str], issues: Sequence[str]) -> None:
+def filter_note(data: Dataset, view: ViewState) -> None:
     """Say how much of the data the sidebar's Parties and Issues filters leave on the page, when they do."""
-    if not parties and not issues:
+    chosen = ((view.parties, data.parties, "parties"), (view.issues, data.issues, "issues"))
+    shown = [f"{len(some)} of {len(known)} {what}" for some, known, what in chosen if some]
+    if not shown:
         return
-    shown = [
-        f"{len(chosen)} of {len(known)} {what}"
-        for chosen, known, what in ((parties, data.parties, "parties"), (issues, data.issues, "issues"))
-        if chosen
-    ]
     st.caption(f"Showing {' and '.join(shown)}, as chosen in the sidebar.")
 
 
@@ -179,17 +172,11 @@ def render_red_lines(
     )
 
 
-def render_timeline(
-    data: Dataset,
-    *,
-    parties: Sequence[str] = (),
-    issues: Sequence[str] = (),
-    quoted_only: bool = False,
-    key: str = "insights",
-) -> None:
-    """The stance timeline with key events, and what changed between two chosen dates, for the chosen
-    parties and issues (empty: all)."""
-    filter_note(data, parties, issues)
+def render_timeline(data: Dataset, view: ViewState = EVERYTHING, key: str = "insights") -> None:
+    """The stance timeline with key events, and what changed between two chosen dates, for the view's
+    parties and issues (empty: all) and quote filter."""
+    parties, issues, quoted_only = view.parties, view.issues, view.direct
+    filter_note(data, view)
     st.subheader("Change over time")
     several = st.checkbox("Only cells with several dated stances", value=False, key=f"{key}-several")
     stances = analysis.timeline(data, parties=parties, issues=issues, several_only=several)
@@ -278,10 +265,10 @@ def render_insights(
     """All insights views in tabs: agreement, red lines, change over time, evidence strength."""
     agreement, lines, time, strength = st.tabs(["Agreement", "Red lines", "Over time", "Evidence strength"])
     with agreement:
-        render_agreement(data, as_of=as_of, quoted_only=quoted_only)
+        render_agreement(data, ViewState(as_of=as_of, direct=quoted_only))
     with lines:
         render_red_lines(data, as_of=as_of, quoted_only=quoted_only)
     with time:
-        render_timeline(data, quoted_only=quoted_only)
+        render_timeline(data, ViewState(direct=quoted_only))
     with strength:
         render_strength(data, today=today)
