@@ -9,7 +9,7 @@ import os
 import re
 import stat
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -130,12 +130,6 @@ def _load_sources(root: Path, data: Dataset, today: dt.date, problems: list[Prob
     doc, tainted = _read(root, SOURCES_FILE, problems)
     if doc is None or not _top_mapping(doc, SOURCES_FILE, ("sources",), problems):
         return
-    items = doc.value.get("sources") if isinstance(doc.value, dict) else None
-    # Every entry with an id starts out broken; the ones that pass every check are taken off below.
-    entry_of: dict[str, int] = {}
-    for index, item in enumerate(items if isinstance(items, list) else []):
-        if isinstance(item, dict) and isinstance(item.get("id"), str):
-            entry_of[item["id"]] = index
     loaded: dict[str, int] = {}
     for sid, (index, source) in _unique(
         _items(doc, SOURCES_FILE, "sources", Source, problems, tainted), "source", doc, "sources", problems
@@ -155,10 +149,7 @@ def _load_sources(root: Path, data: Dataset, today: dt.date, problems: list[Prob
             data.sources[sid] = source
             data.texts[sid] = text
             loaded[sid] = index
-    # Lines are looked up only for broken entries: locating every entry would cost a precise re-parse.
-    data.broken_sources.update(
-        (sid, doc.locate(("sources", index))[0]) for sid, index in entry_of.items() if sid not in loaded
-    )
+    data.broken_sources.update(_unloaded(doc, "sources", loaded))
     for sid, source in data.sources.items():
         if source.copy_of is not None and source.copy_of not in data.sources:
             index = loaded[sid]
@@ -295,12 +286,19 @@ def _load_named(
             continue
         first[text] = rid
         loaded[rid] = record
-    items = doc.value.get(key) if isinstance(doc.value, dict) else None
-    for index, item in enumerate(items if isinstance(items, list) else []):
-        rid = item.get("id") if isinstance(item, dict) else None
-        if isinstance(rid, str) and rid not in loaded and rid not in broken:
-            broken[rid] = doc.locate((key, index))[0]
+    broken.update(_unloaded(doc, key, loaded))
     return loaded
+
+
+def _unloaded(doc: YamlDoc, key: str, loaded: Container[str]) -> dict[str, int]:
+    """id -> line of each entry under `key` that has an id but did not load (for an id written twice, the
+    later entry). Lines are looked up only for these: locating every entry would cost a precise re-parse."""
+    items = doc.value.get(key) if isinstance(doc.value, dict) else None
+    entry_of: dict[str, int] = {}
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            entry_of[item["id"]] = index
+    return {rid: doc.locate((key, index))[0] for rid, index in entry_of.items() if rid not in loaded}
 
 
 def _verify_quote(

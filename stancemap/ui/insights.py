@@ -179,7 +179,8 @@ def render_timeline(data: Dataset, view: ViewState = EVERYTHING, key: str = "ins
     filter_note(data, view)
     st.subheader("Change over time")
     several = st.checkbox("Only cells with several dated stances", value=False, key=f"{key}-several")
-    stances = analysis.timeline(data, parties=parties, issues=issues, several_only=several)
+    everything = analysis.timeline(data, parties=parties, issues=issues)
+    stances = everything[everything["steps"] >= 2] if several else everything
     if stances.empty:
         st.text("No dated stances to show.")
     else:
@@ -190,7 +191,6 @@ def render_timeline(data: Dataset, view: ViewState = EVERYTHING, key: str = "ins
             "bands events dated to a month or year."
         )
     st.subheader("What changed between two dates")
-    everything = analysis.timeline(data, parties=parties, issues=issues)
     latest = max(everything["end"]).date() if not everything.empty else dt.date.today()
     earliest = min(everything["end"]).date() if not everything.empty else latest
     left, right = st.columns(2)
