@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from stancemap.matrix import cell_label, current
+from stancemap.derive.matrix import cell_label, current
 from stancemap.ui import data
 
 dataset, problems = data.load(data.data_root(), dt.date.today())

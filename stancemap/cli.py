@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from stancemap.load import ROOT, load_dataset
+from stancemap.check.load import ROOT, load_dataset
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -37,7 +37,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from stancemap.export import evidence_table, to_csv, to_json
+    from stancemap.derive.export import evidence_table, to_csv, to_json
 
     data, problems = load_dataset(args.root, today=args.today)
     for problem in problems:
@@ -48,7 +48,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_readme(args: argparse.Namespace) -> int:
-    from stancemap.readme import update
+    from stancemap.curate.readme import update
 
     data, problems = load_dataset(ROOT, today=args.today)
     if problems:
@@ -67,8 +67,8 @@ def _document_error(path: Path, err: Exception) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    from stancemap.sources_cli import DocumentError, read_document
-    from stancemap.suggest import candidates, render_yaml
+    from stancemap.curate.add_source import DocumentError, read_document
+    from stancemap.curate.suggest import candidates, render_yaml
 
     try:
         _, text = read_document(args.file)
@@ -83,7 +83,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from stancemap.coverage import report
+    from stancemap.curate.coverage import report
 
     data, problems = load_dataset(args.root, today=args.today)
     if problems:
@@ -93,7 +93,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_add_source(args: argparse.Namespace) -> int:
-    from stancemap.sources_cli import DocumentError, add_source
+    from stancemap.curate.add_source import DocumentError, add_source
 
     try:
         added = add_source(
@@ -116,7 +116,7 @@ def cmd_add_source(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from stancemap.jsonschema import REGENERATE, SCHEMAS, stale, write
+    from stancemap.curate.jsonschema import REGENERATE, SCHEMAS, stale, write
 
     if args.check:
         found = stale(args.root)

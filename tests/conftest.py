@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from stancemap.dataset import Dataset
-from stancemap.load import ROOT, load_dataset
+from stancemap.check.load import ROOT, load_dataset
+from stancemap.model.dataset import Dataset
 
 # A fixed "today" keeps date rules repeatable; the bundled data must validate on it and on the real today.
 TODAY = dt.date(2026, 11, 24)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from stancemap.check.load import load_dataset
 from stancemap.cli import main
-from stancemap.load import load_dataset
-from stancemap.sources_cli import DEFAULT_BASIS, slug
+from stancemap.curate.add_source import DEFAULT_BASIS, slug
 from tests.conftest import TODAY
 
 ARTICLE = Path(__file__).parent / "data" / "articles" / "ap-guarantees-elections.txt"

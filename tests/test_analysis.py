@@ -14,13 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stancemap import analysis
-from stancemap.dataset import Dataset, Origin, StanceRecord
-from stancemap.dates import FuzzyDate
-from stancemap.load import ROOT
-from stancemap.matrix import LEVEL_RANK, NO_POSITION, current
-from stancemap.schema import LEVELS, Evidence, Speaker, Stance
-from stancemap.strength import evidence_strength
+from stancemap.check.load import ROOT
+from stancemap.derive import analysis
+from stancemap.derive.matrix import LEVEL_RANK, NO_POSITION, current
+from stancemap.derive.strength import evidence_strength
+from stancemap.model.dataset import Dataset, Origin, StanceRecord
+from stancemap.model.dates import FuzzyDate
+from stancemap.model.schema import LEVELS, Evidence, Speaker, Stance
 from tests.conftest import TODAY
 
 
@@ -355,8 +355,9 @@ def test_strength_table_on_the_bundled_data(dataset: Dataset) -> None:
 
 
 def test_domain_modules_do_not_import_streamlit() -> None:
-    modules = "analysis, charts, coverage, jsonschema, sources_cli, suggest"
-    code = f"import sys; from stancemap import {modules}; assert 'streamlit' not in sys.modules, 'streamlit'"
+    modules = ("derive.analysis", "derive.charts", "curate.coverage", "curate.jsonschema")
+    imports = ", ".join(f"stancemap.{name}" for name in (*modules, "curate.add_source", "curate.suggest"))
+    code = f"import sys, {imports}; assert 'streamlit' not in sys.modules, 'streamlit'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 

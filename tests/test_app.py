@@ -18,16 +18,16 @@ from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.generate import generate
-from stancemap.codebook import KIND_LABELS, KIND_MEANINGS, LEVEL_MEANINGS
-from stancemap.dataset import Dataset
-from stancemap.export import evidence_table, to_csv, to_json
-from stancemap.load import ROOT, load_dataset
-from stancemap.matrix import LEVEL_COLOURS, NO_POSITION
-from stancemap.schema import EVIDENCE_KINDS, LEVELS
+from stancemap.check.load import ROOT, load_dataset
+from stancemap.derive.export import evidence_table, to_csv, to_json
+from stancemap.derive.matrix import LEVEL_COLOURS, NO_POSITION
+from stancemap.derive.tables import ISSUE_COLUMN, Matrix, build_matrix
+from stancemap.model.codebook import KIND_LABELS, KIND_MEANINGS, LEVEL_MEANINGS
+from stancemap.model.dataset import Dataset
+from stancemap.model.schema import EVIDENCE_KINDS, LEVELS
 from stancemap.ui.data import ROOT_VARIABLE, fingerprint
 from stancemap.ui.matrix_view import FILLED_MAX_CELLS
 from stancemap.ui.state import Known, ViewState, parse_query, to_query
-from stancemap.ui.tables import ISSUE_COLUMN, Matrix, build_matrix
 
 APP = str(ROOT / "app.py")
 PARTIES = ["Ukraine", "Russia", "United States", "Europe"]
@@ -398,7 +398,8 @@ def test_codebook_covers_every_level_and_kind() -> None:
 
 def test_page_logic_imports_without_streamlit() -> None:
     code = (
-        "import sys, stancemap.codebook, stancemap.ui.render, stancemap.ui.state, stancemap.ui.tables; "
+        "import sys, stancemap.model.codebook, stancemap.ui.render, stancemap.ui.state, "
+        "stancemap.derive.tables; "
         "sys.exit('streamlit' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stancemap.load import load_dataset
+from stancemap.check.load import load_dataset
 from tests.conftest import TODAY, copy_data
 
 CASES = sorted(p for p in (Path(__file__).parent / "data" / "bad").iterdir() if p.is_dir())

@@ -10,7 +10,7 @@ import pytest
 
 from benchmarks.generate import SCALES, generate
 from benchmarks.probes import PAGES
-from stancemap.load import ROOT, load_dataset
+from stancemap.check.load import ROOT, load_dataset
 from tests.conftest import TODAY
 
 

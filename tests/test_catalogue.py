@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import stancemap.load as load_module
-from stancemap.dataset import Dataset, StanceRecord
-from stancemap.load import ROOT, load_dataset
-from stancemap.problems import Problem, StancemapError
+import stancemap.check.load as load_module
+from stancemap.check.load import ROOT, load_dataset
+from stancemap.model.dataset import Dataset, StanceRecord
+from stancemap.model.problems import Problem, StancemapError
 from tests.conftest import TODAY, copy_data
 from tests.test_bad_data import assert_nothing_dropped_silently
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pandas as pd
 
-from stancemap import analysis, charts
-from stancemap.dataset import Dataset
-from stancemap.matrix import LEVEL_COLOURS, NO_POSITION, NO_POSITION_COLOUR
-from stancemap.schema import LEVELS
+from stancemap.derive import analysis, charts
+from stancemap.derive.matrix import LEVEL_COLOURS, NO_POSITION, NO_POSITION_COLOUR
+from stancemap.model.dataset import Dataset
+from stancemap.model.schema import LEVELS
 
 
 def spec(chart: Any) -> dict[str, Any]:

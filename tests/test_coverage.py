@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from stancemap.check.load import load_dataset
 from stancemap.cli import main
-from stancemap.coverage import empty_cells, evidence_grid, format_table, report, uncited_sources
-from stancemap.dataset import Dataset
-from stancemap.load import load_dataset
+from stancemap.curate.coverage import empty_cells, evidence_grid, format_table, report, uncited_sources
+from stancemap.model.dataset import Dataset
 from tests.conftest import TODAY
 
 

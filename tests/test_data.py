@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from stancemap.dataset import Dataset
-from stancemap.export import COLUMNS, evidence_table, to_csv, to_json
-from stancemap.load import ROOT
-from stancemap.matrix import current, history
+from stancemap.check.load import ROOT
+from stancemap.derive.export import COLUMNS, evidence_table, to_csv, to_json
+from stancemap.derive.matrix import current, history
+from stancemap.model.dataset import Dataset
 
 SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
 CORE_ISSUES = ["territory", "donbas", "crimea", "guarantee-duration", "elections", "foreign-troops"]

@@ -10,8 +10,8 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from stancemap.dataset import Dataset
-from stancemap.matrix import current
+from stancemap.derive.matrix import current
+from stancemap.model.dataset import Dataset
 
 TIMEOUT = 60
 
@@ -19,7 +19,7 @@ TIMEOUT = 60
 def agreement_app() -> None:
     import datetime as dt
 
-    from stancemap.load import load_dataset
+    from stancemap.check.load import load_dataset
     from stancemap.ui.insights import render_agreement
 
     data, _ = load_dataset(today=dt.date(2026, 11, 24))
@@ -29,7 +29,7 @@ def agreement_app() -> None:
 def red_lines_app() -> None:
     import datetime as dt
 
-    from stancemap.load import load_dataset
+    from stancemap.check.load import load_dataset
     from stancemap.ui.insights import render_red_lines
 
     data, _ = load_dataset(today=dt.date(2026, 11, 24))
@@ -39,7 +39,7 @@ def red_lines_app() -> None:
 def timeline_app() -> None:
     import datetime as dt
 
-    from stancemap.load import load_dataset
+    from stancemap.check.load import load_dataset
     from stancemap.ui.insights import render_timeline
 
     data, _ = load_dataset(today=dt.date(2026, 11, 24))
@@ -49,7 +49,7 @@ def timeline_app() -> None:
 def strength_app() -> None:
     import datetime as dt
 
-    from stancemap.load import load_dataset
+    from stancemap.check.load import load_dataset
     from stancemap.ui.insights import render_strength
 
     data, _ = load_dataset(today=dt.date(2026, 11, 24))
@@ -59,7 +59,7 @@ def strength_app() -> None:
 def insights_app() -> None:
     import datetime as dt
 
-    from stancemap.load import load_dataset
+    from stancemap.check.load import load_dataset
     from stancemap.ui.insights import render_insights
 
     data, _ = load_dataset(today=dt.date(2026, 11, 24))

@@ -10,14 +10,14 @@ import jsonschema
 import pytest
 import yaml
 
-from stancemap import jsonschema as schemas
+from stancemap.check.load import ROOT
+from stancemap.check.quotes import find_quote
 from stancemap.cli import main
-from stancemap.dataset import Dataset
-from stancemap.load import ROOT
-from stancemap.quotes import find_quote
-from stancemap.schema import Evidence, Stance, StanceFile
-from stancemap.sourcetext import read_source_text
-from stancemap.yamlsafe import read_yaml
+from stancemap.curate import jsonschema as schemas
+from stancemap.model.dataset import Dataset
+from stancemap.model.schema import Evidence, Stance, StanceFile
+from stancemap.model.sourcetext import read_source_text
+from stancemap.yamlio.parse import read_yaml
 
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$", re.MULTILINE)
 DATA_FILES = sorted(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from stancemap.quotes import (
+from stancemap.check.quotes import (
     DASHES,
     DOUBLE_QUOTES,
     SINGLE_QUOTES,
@@ -20,7 +20,7 @@ from stancemap.quotes import (
     normalize,
     quote_defects,
 )
-from stancemap.sourcetext import SourceText, parse_source_text, read_source_text
+from stancemap.model.sourcetext import SourceText, parse_source_text, read_source_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = {path.name[:3]: read_source_text(path) for path in sorted((ROOT / "seeds").glob("*.txt"))}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from stancemap.dataset import Dataset
-from stancemap.load import ROOT
-from stancemap.readme import render
+from stancemap.check.load import ROOT
+from stancemap.curate.readme import render
+from stancemap.model.dataset import Dataset
 
 
 def test_generated_sections_are_current(dataset: Dataset) -> None:

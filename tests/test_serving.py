@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from stancemap.dataset import DERIVED_MAX, Dataset
-from stancemap.load import ROOT, load_dataset
-from stancemap.quotes import check_quote
+from stancemap.check.load import ROOT, load_dataset
+from stancemap.check.quotes import check_quote
+from stancemap.derive.tables import Matrix, build_matrix
+from stancemap.model.dataset import DERIVED_MAX, Dataset
 from stancemap.ui.data import SharedScan, fingerprint, read
-from stancemap.ui.tables import Matrix, build_matrix
 from tests.conftest import TODAY
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stancemap.sourcetext import (
+from stancemap.model.sourcetext import (
     SourceText,
     boilerplate_rule,
     parse_source_text,

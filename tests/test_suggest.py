@@ -9,12 +9,10 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stancemap.check.load import ROOT, load_dataset
+from stancemap.check.quotes import find_quote, fragments, normalize
 from stancemap.cli import main
-from stancemap.dataset import Dataset
-from stancemap.load import ROOT, load_dataset
-from stancemap.quotes import find_quote, fragments, normalize
-from stancemap.sourcetext import parse_source_text
-from stancemap.suggest import (
+from stancemap.curate.suggest import (
     SOURCE_PLACEHOLDER,
     Candidate,
     candidates,
@@ -23,7 +21,9 @@ from stancemap.suggest import (
     suggest,
     yaml_string,
 )
-from stancemap.yamlsafe import parse_yaml
+from stancemap.model.dataset import Dataset
+from stancemap.model.sourcetext import parse_source_text
+from stancemap.yamlio.parse import parse_yaml
 from tests.conftest import TODAY
 
 ARTICLES = Path(__file__).parent / "data" / "articles"

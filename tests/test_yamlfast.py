@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stancemap import yamlsafe
-from stancemap.load import ROOT, load_dataset
-from stancemap.yamlsafe import _Builder, _fast_parse, parse_yaml
+from stancemap.check.load import ROOT, load_dataset
+from stancemap.yamlio import parse as yamlsafe
+from stancemap.yamlio.parse import _Builder, _fast_parse, parse_yaml
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.skipif(yamlsafe._ryml is None, reason="rapidyaml is not installed")

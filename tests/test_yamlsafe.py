@@ -11,9 +11,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stancemap import yamlsafe
-from stancemap.problems import Problem
-from stancemap.yamlsafe import MAX_DEPTH, YamlDoc, parse_yaml, read_yaml
+from stancemap.model.problems import Problem
+from stancemap.yamlio import parse as yamlsafe
+from stancemap.yamlio.parse import MAX_DEPTH, YamlDoc, parse_yaml, read_yaml
 
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad_yaml"

@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from stancemap.dataset import Dataset
+from stancemap.model.dataset import Dataset
 from stancemap.ui.state import EARLIEST_AS_OF, Known, ViewState, parse_query, to_query
 
 STATE_KEY = "view_state"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from stancemap.dataset import Dataset
-from stancemap.load import ROOT, load_dataset
-from stancemap.problems import Problem
+from stancemap.check.load import ROOT, load_dataset
+from stancemap.model.dataset import Dataset
+from stancemap.model.problems import Problem
 
 ROOT_VARIABLE = "STANCEMAP_DATA_ROOT"
 DATA_FOLDERS = ("seeds", "positions")

@@ -6,15 +6,15 @@ import datetime as dt
 
 import streamlit as st
 
-from stancemap.codebook import KIND_LABELS, KIND_MEANINGS, LEVEL_MEANINGS, RED_LINE_MEANING
-from stancemap.dataset import Dataset, StanceRecord
-from stancemap.matrix import NO_POSITION, RED_LINE_MARK, current, history
-from stancemap.quotes import QuoteMatch
-from stancemap.schema import Evidence
-from stancemap.strength import evidence_strength
+from stancemap.check.quotes import QuoteMatch
+from stancemap.derive.matrix import NO_POSITION, RED_LINE_MARK, current, history
+from stancemap.derive.strength import evidence_strength
+from stancemap.derive.tables import empty_cell_explanation, history_frame, quantity_text
+from stancemap.model.codebook import KIND_LABELS, KIND_MEANINGS, LEVEL_MEANINGS, RED_LINE_MEANING
+from stancemap.model.dataset import Dataset, StanceRecord
+from stancemap.model.schema import Evidence
 from stancemap.ui import render
 from stancemap.ui.render import SMALL, esc
-from stancemap.ui.tables import empty_cell_explanation, history_frame, quantity_text
 
 WARNING_STYLE = "background:#fff4e5;border-left:3px solid #f0a030;padding:.3rem .6rem;margin:.3rem 0"
 

@@ -11,9 +11,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from stancemap import analysis, charts
-from stancemap.dataset import Dataset
-from stancemap.matrix import current
+from stancemap.derive import analysis, charts
+from stancemap.derive.matrix import current
+from stancemap.model.dataset import Dataset
 from stancemap.ui.state import ViewState
 
 EVERYTHING = ViewState()  # no filter: every party and issue, the latest data

@@ -7,9 +7,9 @@ from typing import Any
 
 import streamlit as st
 
-from stancemap.dataset import Dataset
+from stancemap.derive.tables import ISSUE_COLUMN, Axes, Matrix, build_matrix
+from stancemap.model.dataset import Dataset
 from stancemap.ui import controls, drilldown, render
-from stancemap.ui.tables import ISSUE_COLUMN, Axes, Matrix, build_matrix
 
 MATRIX_KEY = "matrix"
 # Up to this many cells in the whole data set, cells are filled with their level's colour; beyond it each

@@ -6,15 +6,18 @@ import html
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
-from stancemap.codebook import LEVEL_MEANINGS, NO_POSITION_MEANING, RED_LINE_MEANING, STRENGTH_MARKS
-from stancemap.matrix import DARK_LEVELS, LEVEL_COLOURS, NO_POSITION, NO_POSITION_COLOUR, RED_LINE_MARK
-from stancemap.sourcetext import SourceText
+from stancemap.derive.matrix import (
+    LEVEL_COLOURS,
+    NO_POSITION,
+    RED_LINE_MARK,
+    level_colours,
+)
+from stancemap.model.codebook import LEVEL_MEANINGS, NO_POSITION_MEANING, RED_LINE_MEANING, STRENGTH_MARKS
+from stancemap.model.sourcetext import SourceText
 
 Span = tuple[int, int]
 
-TEXT = "#1f2933"
 MUTED = "#6b7280"
-NO_POSITION_TEXT = "#9aa0a6"
 MARK_STYLE = "background:#ffe08a;color:#1f2933;padding:0 .1em;border-radius:2px"
 CARD_STYLE = "border-left:3px solid #cbd2d9;padding:.3rem 0 .3rem .8rem;margin:.2rem 0 .6rem 0"
 QUOTE_STYLE = "margin:.4rem 0;padding:.4rem .8rem;background:#f7f8fa;border-radius:4px;line-height:1.55"
@@ -24,20 +27,6 @@ SMALL = f"color:{MUTED};font-size:.85rem"
 def esc(text: object) -> str:
     """HTML-escaped text, quotes included (safe in element content and attribute values)."""
     return html.escape(str(text), quote=True)
-
-
-def level_colours(level: str) -> tuple[str, str]:
-    """Background and text colour of a level; "no recorded position" is white with grey text."""
-    if level not in LEVEL_COLOURS:
-        return NO_POSITION_COLOUR, NO_POSITION_TEXT
-    return LEVEL_COLOURS[level], "#ffffff" if level in DARK_LEVELS else TEXT
-
-
-def level_css(level: str) -> str:
-    """CSS for a table cell of `level` (st.dataframe reads background-color, color and font-weight)."""
-    background, colour = level_colours(level)
-    weight = "400" if level in LEVEL_COLOURS else "300"
-    return f"background-color: {background}; color: {colour}; font-weight: {weight}"
 
 
 def chip(level: str, *, title: str | None = None) -> str:

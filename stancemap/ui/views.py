@@ -9,13 +9,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from stancemap.dataset import Dataset
-from stancemap.export import COLUMNS, evidence_table, to_csv, to_json
-from stancemap.matrix import LEVEL_COLOURS, current
-from stancemap.problems import Problem
-from stancemap.schema import LEVELS
-from stancemap.ui import controls, drilldown, render
-from stancemap.ui.tables import (
+from stancemap.derive.export import COLUMNS, evidence_table, to_csv, to_json
+from stancemap.derive.matrix import LEVEL_COLOURS, current, level_css
+from stancemap.derive.tables import (
     citations,
     citing_frame,
     issue_frame,
@@ -23,6 +19,10 @@ from stancemap.ui.tables import (
     quantity_frame,
     sources_frame,
 )
+from stancemap.model.dataset import Dataset
+from stancemap.model.problems import Problem
+from stancemap.model.schema import LEVELS
+from stancemap.ui import controls, drilldown, render
 
 FULL_DATA_NOTE = "The sidebar filters do not apply here: this page covers the whole data set."
 CSV_FILE, JSON_FILE = "stancemap-evidence.csv", "stancemap-evidence.json"
@@ -38,7 +38,7 @@ def problems_list(problems: Sequence[Problem]) -> None:
 
 
 def _styled_levels(frame: pd.DataFrame) -> pd.io.formats.style.Styler:
-    return frame.style.map(render.level_css, subset=["Level"])
+    return frame.style.map(level_css, subset=["Level"])
 
 
 def quantity_chart(frame: pd.DataFrame, unit: str) -> alt.Chart:

@@ -23,10 +23,10 @@ from typing import TypeVar
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
-from stancemap.load import ROOT, load_dataset
-from stancemap.problems import Problem
+from stancemap.check.load import ROOT, load_dataset
+from stancemap.derive.tables import build_matrix
+from stancemap.model.problems import Problem
 from stancemap.ui.matrix_view import ISSUE_WIDTH, PARTY_WIDTH
-from stancemap.ui.tables import build_matrix
 
 REPO = ROOT
 ARTIFACTS = REPO / "artifacts"

@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import Browser, Dialog, Page, Request
 
 from benchmarks.generate import generate
-from stancemap.codebook import LEVEL_MEANINGS
-from stancemap.load import load_dataset
-from stancemap.matrix import LEVEL_COLOURS, NO_POSITION
+from stancemap.check.load import load_dataset
+from stancemap.derive.matrix import LEVEL_COLOURS, NO_POSITION
+from stancemap.model.codebook import LEVEL_MEANINGS
 from stancemap.ui.matrix_view import FILLED_MAX_CELLS, PARTY_WIDTH
 from tests.browser.conftest import (
     DATAFRAME,

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
-from stancemap.matrix import NO_POSITION
+from stancemap.derive.matrix import NO_POSITION
 from tests.browser.conftest import (
     APP,
     CHROMIUM_ARGS,

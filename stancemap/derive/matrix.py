@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from stancemap.dataset import Dataset, StanceRecord
-from stancemap.schema import LEVELS, QUOTED_KINDS
+from stancemap.model.dataset import Dataset, StanceRecord
+from stancemap.model.schema import LEVELS, QUOTED_KINDS
 
 NO_POSITION = "no recorded position"
 # ColorBrewer RdBu (5 classes, colour-blind safe), strongest for → strongest against; blank = no record.
@@ -21,6 +21,8 @@ LEVEL_COLOURS: dict[str, str] = {
 }
 NO_POSITION_COLOUR = "#ffffff"
 DARK_LEVELS = frozenset({"demands", "rejects"})
+TEXT = "#1f2933"
+NO_POSITION_TEXT = "#9aa0a6"
 RED_LINE_MARK = "⛔"
 LEVEL_RANK: dict[str, int] = {
     level: len(LEVELS) - i for i, level in enumerate(LEVELS)
@@ -132,3 +134,17 @@ def matrix_table(long: pd.DataFrame, column: str = "label") -> pd.DataFrame:
     """The long cells pivoted to parties (rows, by name) × issues (columns, by title), keeping data order."""
     table = long.pivot(index="party_name", columns="issue_title", values=column)
     return table.reindex(index=long["party_name"].unique(), columns=long["issue_title"].unique())
+
+
+def level_colours(level: str) -> tuple[str, str]:
+    """Background and text colour of a level; "no recorded position" is white with grey text."""
+    if level not in LEVEL_COLOURS:
+        return NO_POSITION_COLOUR, NO_POSITION_TEXT
+    return LEVEL_COLOURS[level], "#ffffff" if level in DARK_LEVELS else TEXT
+
+
+def level_css(level: str) -> str:
+    """CSS for a table cell of `level` (st.dataframe reads background-color, color and font-weight)."""
+    background, colour = level_colours(level)
+    weight = "400" if level in LEVEL_COLOURS else "300"
+    return f"background-color: {background}; color: {colour}; font-weight: {weight}"

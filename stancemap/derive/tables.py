@@ -10,21 +10,21 @@ from typing import NamedTuple
 import pandas as pd
 import pyarrow as pa
 
-from stancemap.codebook import KIND_LABELS
-from stancemap.dataset import Dataset, StanceRecord
-from stancemap.load import STANCES_DIR
-from stancemap.matrix import (
+from stancemap.derive.matrix import (
     LEVEL_COLOURS,
     NO_POSITION,
     RED_LINE_MARK,
     cell_label,
     current,
     history,
+    level_css,
     matrix_long,
     matrix_table,
 )
-from stancemap.strength import evidence_strength
-from stancemap.ui.render import level_css
+from stancemap.derive.strength import evidence_strength
+from stancemap.model.codebook import KIND_LABELS
+from stancemap.model.dataset import Dataset, StanceRecord
+from stancemap.paths import STANCES_DIR
 
 Cells = dict[tuple[str, str], StanceRecord]
 ISSUE_COLUMN = ""  # the issue titles' column in Matrix.labels: party names are never empty
@@ -57,7 +57,7 @@ class Matrix:
 
     text: pd.DataFrame
     levels: pd.DataFrame
-    css: pd.DataFrame  # each cell's CSS for its level (render.level_css), for filled cells
+    css: pd.DataFrame  # each cell's CSS for its level (matrix.level_css), for filled cells
     # Each cell's text as a one-item list, for coloured labels, converted to Arrow once (Streamlit converting
     # a frame of lists on every rerun cost 7 ms at 89 × 246). The issue titles are the column named "", a
     # name no party can have.

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from stancemap.dataset import Dataset, StanceRecord
-from stancemap.matrix import LEVEL_RANK, current, history, matrix_long
-from stancemap.schema import LEVELS
-from stancemap.strength import evidence_strength
+from stancemap.derive.matrix import LEVEL_RANK, current, history, matrix_long
+from stancemap.derive.strength import evidence_strength
+from stancemap.model.dataset import Dataset, StanceRecord
+from stancemap.model.schema import LEVELS
 
 # A red line at or above this rank (supports) is blocked by another party at or below OPPOSED_RANK, and the
 # other way round; the one "conditional" level in between is the room a negotiation could still use.

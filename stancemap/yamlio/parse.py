@@ -29,7 +29,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import BaseResolver
 
-from stancemap.problems import Problem, excerpt
+from stancemap.model.problems import Problem, excerpt
 
 try:  # rapidyaml makes clean files fast; without it every file takes the precise (libyaml) path
     import ryml as _ryml

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from stancemap.dataset import Dataset
+from stancemap.model.dataset import Dataset
 
 
 def evidence_grid(data: Dataset) -> pd.DataFrame:

@@ -13,11 +13,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from stancemap.dates import FuzzyDate
-from stancemap.problems import StancemapError
-from stancemap.quotes import normalize
-from stancemap.schema import Source
-from stancemap.yamlsafe import parse_yaml
+from stancemap.check.quotes import normalize
+from stancemap.model.dates import FuzzyDate
+from stancemap.model.problems import StancemapError
+from stancemap.model.schema import Source
+from stancemap.yamlio.parse import parse_yaml
 
 MAX_BYTES = 5_000_000
 SEED_NAME = re.compile(r"^(\d{3})_[0-9a-f]{16}\.txt$")

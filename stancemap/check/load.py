@@ -17,23 +17,23 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from stancemap.dataset import Dataset, EventRecord, Origin, StanceRecord
-from stancemap.dates import FuzzyDate
-from stancemap.errors import did_you_mean, validation_problems
-from stancemap.problems import Problem, StancemapError
-from stancemap.quotes import QuoteMatch, check_quote, closest_passage
-from stancemap.schema import QUOTED_KINDS, Event, Evidence, Issue, Party, Source, Stance
-from stancemap.sourcetext import SourceText, parse_source_text
-from stancemap.yamlsafe import YamlDoc, read_yaml
-
-ROOT = Path(__file__).resolve().parent.parent
-SOURCES_FILE = "seeds/sources.yaml"
-PARTIES_FILE = "positions/parties.yaml"
-ISSUES_FILE = "positions/issues.yaml"
-EVENTS_FILE = "positions/events.yaml"
-STANCES_DIR = "positions/stances"
-# A news article is tens of kilobytes; the cap keeps a stray huge file from being read into memory.
-SOURCE_MAX_BYTES = 5_000_000
+from stancemap.check.messages import did_you_mean, validation_problems
+from stancemap.check.quotes import QuoteMatch, check_quote, closest_passage
+from stancemap.model.dataset import Dataset, EventRecord, Origin, StanceRecord
+from stancemap.model.dates import FuzzyDate
+from stancemap.model.problems import Problem, StancemapError
+from stancemap.model.schema import QUOTED_KINDS, Event, Evidence, Issue, Party, Source, Stance
+from stancemap.model.sourcetext import SourceText, parse_source_text
+from stancemap.paths import (
+    EVENTS_FILE,
+    ISSUES_FILE,
+    PARTIES_FILE,
+    ROOT,
+    SOURCE_MAX_BYTES,
+    SOURCES_FILE,
+    STANCES_DIR,
+)
+from stancemap.yamlio.parse import YamlDoc, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 SINGULAR = {"parties": "party", "issues": "issue"}

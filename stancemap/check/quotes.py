@@ -22,12 +22,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import pairwise
 from typing import NamedTuple
 
-from stancemap.sourcetext import SourceText
+from stancemap.model.dataset import QuoteMatch
+from stancemap.model.sourcetext import SourceText
 
 SINGLE_QUOTES = "'‘’‚‛′ʼ"
 DOUBLE_QUOTES = '"“”„‟″'
@@ -49,14 +49,6 @@ _ELISION = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.")
 _FRAGMENT_EDGES = WHITESPACE + SINGLE_QUOTES + DOUBLE_QUOTES
 # Tab, newline and carriage return are ordinary whitespace in a quote pasted from several lines.
 _ALLOWED_CONTROLS = frozenset("\t\n\r")
-
-
-@dataclass(frozen=True)
-class QuoteMatch:
-    """Where a quote was found: one ``[start, end)`` span into ``SourceText.text`` per fragment, in order."""
-
-    spans: tuple[tuple[int, int], ...]
-    paragraphs: tuple[int, ...]
 
 
 class _View(NamedTuple):

@@ -33,9 +33,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from stancemap.dataset import Dataset
-from stancemap.quotes import find_quote, fragments, normalize, quote_defects
-from stancemap.sourcetext import SourceText, parse_source_text
+from stancemap.check.quotes import find_quote, fragments, normalize, quote_defects
+from stancemap.model.dataset import Dataset
+from stancemap.model.sourcetext import SourceText, parse_source_text
 
 SOURCE_PLACEHOLDER = "<id to fill>"
 DEFAULT_TOP = 12

@@ -6,7 +6,7 @@ import json
 
 import pandas as pd
 
-from stancemap.dataset import Dataset
+from stancemap.model.dataset import Dataset
 
 COLUMNS: dict[str, str] = {
     "party": "party id",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from stancemap.dataset import Dataset, StanceRecord
-from stancemap.dates import FuzzyDate
-from stancemap.schema import QUOTED_KINDS
+from stancemap.model.dataset import Dataset, StanceRecord
+from stancemap.model.dates import FuzzyDate
+from stancemap.model.schema import QUOTED_KINDS
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,21 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from stancemap.dates import FuzzyDate
-from stancemap.quotes import QuoteMatch
-from stancemap.schema import Event, Evidence, Issue, Party, Source, Stance
-from stancemap.sourcetext import SourceText
+from stancemap.model.dates import FuzzyDate
+from stancemap.model.schema import Event, Evidence, Issue, Party, Source, Stance
+from stancemap.model.sourcetext import SourceText
 
 T = TypeVar("T")
 # Derived views kept per dataset: enough for every filter combination a few visitors use at once.
 DERIVED_MAX = 32
+
+
+@dataclass(frozen=True)
+class QuoteMatch:
+    """Where a quote was found: one ``[start, end)`` span into ``SourceText.text`` per fragment, in order."""
+
+    spans: tuple[tuple[int, int], ...]
+    paragraphs: tuple[int, ...]
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from stancemap.problems import Problem, excerpt
-from stancemap.schema import ID_PATTERN
+from stancemap.model.problems import Problem, excerpt
+from stancemap.model.schema import ID_PATTERN
 
 # Latin look-alikes of Cyrillic and Greek letters, so 'rusѕia' (Cyrillic dze) can be answered with 'russia'.
 _CONFUSABLES = str.maketrans(

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from stancemap.dates import FuzzyDate
+from stancemap.model.dates import FuzzyDate
 
 LEVELS: tuple[str, ...] = ("demands", "supports", "conditional", "opposes", "rejects")
 Level = Literal["demands", "supports", "conditional", "opposes", "rejects"]

@@ -1,13 +1,13 @@
-"""Altair chart builders for the insights views; each takes a frame from stancemap.analysis."""
+"""Altair chart builders for the insights views; each takes a frame from stancemap.derive.analysis."""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
-from stancemap.analysis import MAX_DISTANCE
-from stancemap.matrix import LEVEL_COLOURS, NO_POSITION, NO_POSITION_COLOUR
-from stancemap.schema import LEVELS
+from stancemap.derive.analysis import MAX_DISTANCE
+from stancemap.derive.matrix import LEVEL_COLOURS, NO_POSITION, NO_POSITION_COLOUR
+from stancemap.model.schema import LEVELS
 
 # The x axis of the strip chart: the scale in order, then a separate column for parties with no position.
 POSITION_COLUMNS: list[str] = [*LEVELS, NO_POSITION]

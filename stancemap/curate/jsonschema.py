@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from stancemap.schema import EventsFile, IssuesFile, PartiesFile, SourcesFile, StanceFile
+from stancemap.model.schema import EventsFile, IssuesFile, PartiesFile, SourcesFile, StanceFile
 
 SCHEMA_DIR = "schema"
 REGENERATE = "python -m stancemap schema"

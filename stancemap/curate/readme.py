@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from stancemap import quotes
-from stancemap.codebook import KIND_MEANINGS, LEVEL_MEANINGS, RED_LINE_MEANING
-from stancemap.dataset import Dataset
-from stancemap.export import COLUMNS
-from stancemap.matrix import current
+from stancemap.check import quotes
+from stancemap.derive.export import COLUMNS
+from stancemap.derive.matrix import current
+from stancemap.model.codebook import KIND_MEANINGS, LEVEL_MEANINGS, RED_LINE_MEANING
+from stancemap.model.dataset import Dataset
 
 # One real stance per level, so every worked example is a verified quote from the bundled data.
 EXAMPLES: dict[str, tuple[str, str]] = {

@@ -1,0 +1,14 @@
+"""Where the data lives: the repository root and each data file's place relative to a data root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES_FILE = "seeds/sources.yaml"
+PARTIES_FILE = "positions/parties.yaml"
+ISSUES_FILE = "positions/issues.yaml"
+EVENTS_FILE = "positions/events.yaml"
+STANCES_DIR = "positions/stances"
+# A news article is tens of kilobytes; the cap keeps a stray huge file from being read into memory.
+SOURCE_MAX_BYTES = 5_000_000
