@@ -101,13 +101,13 @@ def test_matrix_shows_every_party_on_every_issue_with_a_legend() -> None:
     table = matrix(at)
     assert list(table.columns) == PARTIES
     assert list(table.index) == ISSUES
-    assert table.loc["Crimea", "Russia"] == "demands ⛔ (1) ●❝"
+    assert table.loc["Crimea", "Russia"] == "demands · RED LINE (1) ●❝"
     assert table.loc["Crimea", "Ukraine"] == NO_POSITION
     assert table.loc["Guarantee duration", "Ukraine"].startswith("demands · 50 yrs (2)")
     legend = html(at)
     for level, meaning in LEVEL_MEANINGS.items():
         assert f">{level}</span>" in legend and meaning in legend
-    assert NO_POSITION in legend and "red line" in legend and "independent source" in legend
+    assert NO_POSITION in legend and "RED LINE" in legend and "independent source" in legend
     assert toasts(at) == [] and at.query_params == {}
     assert "Select a cell to read the quotes behind it." in [c.value for c in at.main.caption]
 
@@ -123,7 +123,7 @@ def test_selecting_russia_on_crimea_shows_the_quote_in_its_paragraph() -> None:
     assert "Bloomberg News · via Bloomberg News → Tribune Content Agency · published 2025" in page
     assert "As an example, <mark" in page
     assert "Russia, “one million percent,” won’t cede control of the Crimean peninsula" in page
-    assert "⛔ red line" in page and "1 independent source; 1 quoted" in page
+    assert "RED LINE" in page and "1 independent source; 1 quoted" in page
     expander = next(e for e in at.expander if e.label == "Full source text of evidence 1")
     full = expander.html[0].proto.body
     assert full.count("<mark") == 1 and "(site boilerplate)" in full
@@ -182,7 +182,7 @@ def test_party_view_lists_every_issue() -> None:
     at = run({"view": "party", "party": "russia"})
     table = at.dataframe[0].value
     assert list(table.index) == ISSUES
-    assert table.loc["Crimea", "Level"] == "demands" and table.loc["Crimea", "Red line"] == "⛔"
+    assert table.loc["Crimea", "Level"] == "demands" and table.loc["Crimea", "Red line"] == "yes"
 
 
 def test_sources_view_lists_sources_and_marks_every_quote() -> None:

@@ -42,7 +42,7 @@ def codebook(data: Dataset) -> str:
         )
         rows.append(f"| `{level}` | {meaning} | {_cell(example)} |")
     rows.append("")
-    rows.append(f"A **red line** (⛔) can mark any level. {RED_LINE_MEANING}  ")
+    rows.append(f"A **red line** (`RED LINE`) can mark any level. {RED_LINE_MEANING}  ")
     rows.append("A cell with no stance is **no recorded position**: the sources are silent on it.")
     rows.append("")
     rows.append("| evidence kind | meaning |")

@@ -108,7 +108,7 @@ def agreement(cells: pd.DataFrame) -> pd.DataFrame:
 
 
 def _stance_text(data: Dataset, record: StanceRecord) -> str:
-    """'Russia: demands ⛔' style text naming a party and its level."""
+    """'Russia: demands (red line)' style text naming a party and its level."""
     mark = " (red line)" if record.stance.red_line else ""
     return f"{data.parties[record.party].name}: {record.stance.level}{mark}"
 

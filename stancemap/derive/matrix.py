@@ -23,7 +23,10 @@ NO_POSITION_COLOUR = "#ffffff"
 DARK_LEVELS = frozenset({"demands", "rejects"})
 TEXT = "#1f2933"
 NO_POSITION_TEXT = "#9aa0a6"
-RED_LINE_MARK = "⛔"
+# Plain text, not an emoji: a mark that carries meaning must draw in every font (Debian's Chromium has no
+# emoji font and drew ⛔ as an empty box). The app draws it as a red-bordered tag where HTML allows.
+RED_LINE_MARK = "RED LINE"
+RED_LINE_COLOUR = "#b2182b"
 LEVEL_RANK: dict[str, int] = {
     level: len(LEVELS) - i for i, level in enumerate(LEVELS)
 }  # demands=5 … rejects=1
@@ -78,7 +81,7 @@ def current(
 
 
 def cell_label(data: Dataset, record: StanceRecord | None) -> str:
-    """Short text for a matrix cell, e.g. 'demands · 50 yrs ⛔ (2)'."""
+    """Short text for a matrix cell, e.g. 'demands · 50 yrs · RED LINE (2)'."""
     if record is None:
         return NO_POSITION
     stance = record.stance
@@ -86,10 +89,9 @@ def cell_label(data: Dataset, record: StanceRecord | None) -> str:
     unit = data.issues[record.issue].quantity
     if stance.quantity is not None and unit is not None:
         parts.append(f"{stance.quantity:g} {unit.short}")
-    label = " · ".join(parts)
     if stance.red_line:
-        label += f" {RED_LINE_MARK}"
-    return f"{label} ({len(stance.evidence)})"
+        parts.append(RED_LINE_MARK)
+    return f"{' · '.join(parts)} ({len(stance.evidence)})"
 
 
 def matrix_long(

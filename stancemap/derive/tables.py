@@ -13,7 +13,6 @@ import pyarrow as pa
 from stancemap.derive.matrix import (
     LEVEL_COLOURS,
     NO_POSITION,
-    RED_LINE_MARK,
     cell_label,
     current,
     history,
@@ -74,7 +73,7 @@ def quantity_text(data: Dataset, record: StanceRecord) -> str:
 
 
 def cell_text(data: Dataset, record: StanceRecord | None, today: dt.date) -> str:
-    """A matrix cell: level, quantity, red line, evidence count, strength mark: 'demands ⛔ (1) ●❝'."""
+    """A matrix cell: level, quantity, red line, evidence count, strength: 'demands · RED LINE (1) ●❝'."""
     if record is None:
         return NO_POSITION
     return f"{cell_label(data, record)} {evidence_strength(data, record, today).mark}"
@@ -156,7 +155,7 @@ def history_frame(data: Dataset, party: str, issue: str, shown: StanceRecord | N
             "Level": record.stance.level,
             "Summary": record.stance.summary,
             "Quantity": quantity_text(data, record),
-            "Red line": RED_LINE_MARK if record.stance.red_line else "",
+            "Red line": "yes" if record.stance.red_line else "",
             "Evidence": len(record.stance.evidence),
             "Shown": "◀ shown" if record is shown else "",
         }
@@ -186,7 +185,7 @@ def _stance_row(data: Dataset, record: StanceRecord | None, today: dt.date) -> d
         "Quantity": quantity_text(data, record),
         "Conditions": "; ".join(stance.conditions),
         "As of": str(record.as_of),
-        "Red line": RED_LINE_MARK if stance.red_line else "",
+        "Red line": "yes" if stance.red_line else "",
         "Evidence": len(stance.evidence),
         "Strength": evidence_strength(data, record, today).mark,
     }

@@ -9,15 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from stancemap.model.dataset import Dataset
-from stancemap.ui.state import EARLIEST_AS_OF, Known, ViewState, parse_query, to_query
+from stancemap.ui.state import DEFAULT_VIEW, EARLIEST_AS_OF, Known, ViewState, parse_query, to_query
 
 STATE_KEY = "view_state"
 URL_KEY = "view_url"  # the query string this session last wrote
 PICK_WIDTH = 420
+DRILLDOWN_VIEWS = frozenset({"matrix", "issue", "party"})  # the pages that show a cell's evidence
 
 AS_OF_HELP = (
     "Show each party's stance as it stood at the end of this day; leave empty for the latest. "
@@ -58,6 +60,21 @@ def publish() -> None:
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
     st.session_state[URL_KEY] = wanted
+
+
+def link(view: ViewState) -> str:
+    """The address of `view` in this app: the page's own URL (as the browser reached it) with its query."""
+    query = urlencode(to_query(view))
+    # st.context.url is None outside a browser session (AppTest); the link is then relative.
+    return (st.context.url or "") + (f"?{query}" if query else "")
+
+
+def cell_link(party: str, issue: str) -> str:
+    """The link that reopens one cell's evidence as shown now: same page (Issue, Party or else the matrix),
+    date and quote filter; no Parties or Issues filter, which could hide the cell."""
+    now = state()
+    view = now.view if now.view in DRILLDOWN_VIEWS else DEFAULT_VIEW
+    return link(ViewState(view=view, as_of=now.as_of, direct=now.direct, party=party, issue=issue))
 
 
 def _show(key: str, value: object) -> None:

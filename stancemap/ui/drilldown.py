@@ -7,13 +7,14 @@ import datetime as dt
 import streamlit as st
 
 from stancemap.check.quotes import QuoteMatch
-from stancemap.derive.matrix import NO_POSITION, RED_LINE_MARK, current, history
+from stancemap.derive.citation import cite
+from stancemap.derive.matrix import NO_POSITION, current, history
 from stancemap.derive.strength import evidence_strength
 from stancemap.derive.tables import empty_cell_explanation, history_frame, quantity_text
-from stancemap.model.codebook import KIND_LABELS, KIND_MEANINGS, LEVEL_MEANINGS, RED_LINE_MEANING
+from stancemap.model.codebook import KIND_LABELS, KIND_MEANINGS, LEVEL_MEANINGS
 from stancemap.model.dataset import Dataset, StanceRecord
 from stancemap.model.schema import Evidence
-from stancemap.ui import render
+from stancemap.ui import controls, render
 from stancemap.ui.render import SMALL, esc
 
 WARNING_STYLE = "background:#fff4e5;border-left:3px solid #f0a030;padding:.3rem .6rem;margin:.3rem 0"
@@ -22,12 +23,7 @@ WARNING_STYLE = "background:#fff4e5;border-left:3px solid #f0a030;padding:.3rem 
 def stance_html(data: Dataset, record: StanceRecord, today: dt.date) -> str:
     """The current stance: level, red line, summary, quantity, conditions, date and evidence strength."""
     stance = record.stance
-    red = (
-        f' <span title="{esc(RED_LINE_MEANING)}" style="color:#b2182b;font-weight:600">'
-        f"{RED_LINE_MARK} red line</span>"
-        if stance.red_line
-        else ""
-    )
+    red = f" {render.red_line_tag()}" if stance.red_line else ""
     counts_from = "" if record.as_of.is_day else f" (counts from {record.as_of.latest})"
     head = (
         f'<div style="font-size:1.05rem;margin:.2rem 0">'
@@ -87,6 +83,16 @@ def evidence_html(data: Dataset, ev: Evidence, match: QuoteMatch, number: int, t
     )
 
 
+def cite_this(data: Dataset, record: StanceRecord, index: int, number: int) -> None:
+    """A copyable citation of evidence item `index` (st.code has a copy button), BibTeX and CSL-JSON below."""
+    citation = cite(data, record, index, permalink=controls.cell_link(record.party, record.issue))
+    st.html(render.note(f"Cite evidence {number} (copy with the button at the right of the box):"))
+    st.code(citation.text(), language=None, wrap_lines=True)
+    with st.expander(f"BibTeX and CSL-JSON of evidence {number}"):
+        st.code(citation.bibtex(), language="bibtex", wrap_lines=True)
+        st.code(citation.csl_json(), language="json", wrap_lines=True)
+
+
 def show(
     data: Dataset, party: str, issue: str, *, as_of: dt.date | None, quoted_only: bool, today: dt.date
 ) -> None:
@@ -111,5 +117,6 @@ def show(
     items = record.evidence()
     for number, (ev, match) in enumerate(items, start=1):
         st.html(evidence_html(data, ev, match, number, len(items)))
+        cite_this(data, record, number - 1, number)
         with st.expander(f"Full source text of evidence {number}"):
             st.html(render.full_source(data.texts[ev.source], match.spans))

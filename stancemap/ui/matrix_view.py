@@ -1,4 +1,4 @@
-"""The home page: the issues × parties matrix with its legend; selecting a cell shows its evidence below."""
+"""The home page: the issues × parties matrix and its legend; a selected cell opens its evidence dialog."""
 
 from __future__ import annotations
 
@@ -62,6 +62,20 @@ def _drawn(matrix: Matrix, *, filled: bool) -> tuple[Any, dict[str, Any]]:
     return matrix.labels, columns
 
 
+def _close_evidence() -> None:
+    """The reader closed the dialog: unfocus the cell, so the link and the selection follow."""
+    controls.update(party=None, issue=None)
+
+
+# A dialog, not a panel under the matrix: at 900 px a panel began below the fold (only its heading showed).
+# The title is fixed text (dialog titles render markdown); the party and issue are in the escaped heading.
+@st.dialog("Evidence", width="large", on_dismiss=_close_evidence)
+def _evidence_dialog(
+    data: Dataset, party: str, issue: str, *, as_of: dt.date | None, quoted_only: bool, today: dt.date
+) -> None:
+    drilldown.show(data, party, issue, as_of=as_of, quoted_only=quoted_only, today=today)
+
+
 def show(data: Dataset, today: dt.date) -> None:
     """The matrix under the current filters, its legend, and the selected cell's evidence."""
     state = controls.state()
@@ -107,4 +121,5 @@ def show(data: Dataset, today: dt.date) -> None:
     elif position is None:
         st.info("The selected cell is hidden by the Parties or Issues filter; clear the filter to see it.")
     else:
-        drilldown.show(data, *state.cell, as_of=state.as_of, quoted_only=state.direct, today=today)
+        st.caption("Select a cell to read the quotes behind it; close the evidence to come back here.")
+        _evidence_dialog(data, *state.cell, as_of=state.as_of, quoted_only=state.direct, today=today)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from stancemap.derive.matrix import (
     LEVEL_COLOURS,
     NO_POSITION,
+    RED_LINE_COLOUR,
     RED_LINE_MARK,
     level_colours,
 )
@@ -22,6 +23,10 @@ MARK_STYLE = "background:#ffe08a;color:#1f2933;padding:0 .1em;border-radius:2px"
 CARD_STYLE = "border-left:3px solid #cbd2d9;padding:.3rem 0 .3rem .8rem;margin:.2rem 0 .6rem 0"
 QUOTE_STYLE = "margin:.4rem 0;padding:.4rem .8rem;background:#f7f8fa;border-radius:4px;line-height:1.55"
 SMALL = f"color:{MUTED};font-size:.85rem"
+RED_LINE_STYLE = (
+    f"border:2px solid {RED_LINE_COLOUR};color:{RED_LINE_COLOUR};font-weight:700;font-size:.72rem;"
+    "letter-spacing:.05em;padding:0 .3rem;border-radius:3px;white-space:nowrap;vertical-align:.1em"
+)
 
 
 def esc(text: object) -> str:
@@ -44,13 +49,19 @@ def chip(level: str, *, title: str | None = None) -> str:
     return f'<span style="{style}"{hover}>{esc(level)}</span>'
 
 
+def red_line_tag() -> str:
+    """The red-line mark as a bordered text tag: drawn by every browser, with no emoji font needed."""
+    hover = esc(RED_LINE_MEANING)
+    return f'<span class="sm-red-line" style="{RED_LINE_STYLE}" title="{hover}">{RED_LINE_MARK}</span>'
+
+
 def legend() -> str:
     """The matrix legend: the five levels (meaning on hover), no recorded position, and the cell marks."""
     chips = " ".join(chip(level, title=meaning) for level, meaning in LEVEL_MEANINGS.items())
     empty = chip(NO_POSITION, title=NO_POSITION_MEANING)
     marks = " · ".join(
         [
-            f'<span title="{esc(RED_LINE_MEANING)}">{RED_LINE_MARK} red line</span>',
+            f"{red_line_tag()} non-negotiable",
             f'<span title="{esc(STRENGTH_MARKS["●"])}">● independent source</span>',
             f'<span title="{esc(STRENGTH_MARKS["❝"])}">❝ quoted</span>',
             "(n) evidence items",
@@ -63,7 +74,7 @@ def codebook() -> str:
     """The codebook as a table: each level's colour and meaning, no recorded position, and the cell marks."""
     rows = [(chip(level), meaning) for level, meaning in LEVEL_MEANINGS.items()]
     rows.append((chip(NO_POSITION), NO_POSITION_MEANING))
-    rows.append((f"{RED_LINE_MARK} red line", RED_LINE_MEANING))
+    rows.append((red_line_tag(), RED_LINE_MEANING))
     rows += [(esc(mark), meaning) for mark, meaning in STRENGTH_MARKS.items()]
     rows.append(("(n)", "the number of evidence items"))
     body = "".join(

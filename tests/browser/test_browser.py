@@ -55,8 +55,11 @@ def query(url: str) -> dict[str, str]:
 
 
 def html_texts(page: Page) -> list[str]:
-    """The visible text of every st.html block in the main area (headings, stance, evidence cards)."""
-    return page.locator('[data-testid="stMain"] [data-testid="stHtml"]').all_inner_texts()
+    """The visible text of every st.html block in the main area and the evidence dialog (headings, stance,
+    evidence cards)."""
+    return page.locator(
+        '[data-testid="stMain"] [data-testid="stHtml"], [role="dialog"] [data-testid="stHtml"]'
+    ).all_inner_texts()
 
 
 def evidence_card(page: Page, number: int = 1) -> str:
@@ -70,7 +73,7 @@ def assert_russia_on_crimea(page: Page) -> None:
     mark.wait_for()
     assert mark.is_visible() and mark.inner_text() == QUOTE
     page.get_by_text("Russia on Crimea", exact=True).wait_for()
-    stance = next(text for text in html_texts(page) if "red line" in text and "As of:" in text)
+    stance = next(text for text in html_texts(page) if "RED LINE" in text and "As of:" in text)
     assert 'Will "one million percent" not cede control of Crimea' in stance
     assert "As of: 2025 (counts from 2025-12-31)" in stance
     card = evidence_card(page)
@@ -93,12 +96,12 @@ def test_matrix_shows_four_parties_on_eleven_issues_with_a_legend(page: Page, bu
     assert rows == expected  # every cell text, as the page logic computes it from the files
     cells = [cell for row in rows[1:] for cell in row[1:]]
     assert sum("demands" in cell for cell in cells) >= 5 and NO_POSITION in cells
-    assert rows[3][:3] == ["Crimea", NO_POSITION, "demands ⛔ (1) ●❝"]
+    assert rows[3][:3] == ["Crimea", NO_POSITION, "demands · RED LINE (1) ●❝"]
     legend = page.locator('[data-testid="stHtml"]').filter(has_text="independent source")
     for level, meaning in LEVEL_MEANINGS.items():
         chip = legend.locator(f'span[title="{meaning}"]')
         assert chip.inner_text() == level and chip.is_visible()
-    assert "no recorded position" in legend.inner_text() and "red line" in legend.inner_text()
+    assert "no recorded position" in legend.inner_text() and "RED LINE" in legend.inner_text()
     assert page.get_by_text("Select a cell to read the quotes behind it.").is_visible()
     assert query(page.url) == {}
     screenshot(page, "matrix.png")
