@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from stancemap.ui import controls, data, insights, matrix_view, views
+from stancemap.ui import controls, data, insights, matrix_view, search_view, views
 from stancemap.ui.state import Known
 
 st.set_page_config(page_title="Stancemap", page_icon="🗺️", layout="wide")
@@ -25,6 +25,7 @@ def agreement_page() -> None:
 # Every page: its id (the `view` link parameter), its label, and what draws it.
 PAGES: dict[str, tuple[str, Callable[[], None]]] = {
     "matrix": ("Matrix", lambda: matrix_view.show(dataset, today)),
+    "search": ("Search", lambda: search_view.show(dataset)),
     "issue": ("Issue", lambda: views.issue_page(dataset, today)),
     "party": ("Party", lambda: views.party_page(dataset, today)),
     "agreement": ("Agreement", agreement_page),

@@ -14,7 +14,18 @@ FOREIGN_PARAMS = frozenset({"embed", "embed_options"})
 # Link values are echoed in notices only when they are plainly an id or a date, so a crafted link cannot put
 # markdown into the page.
 _ECHOABLE = re.compile(r"[A-Za-z0-9_-]{1,40}")
-QUERY_NAMES: tuple[str, ...] = ("view", "parties", "issues", "asof", "direct", "party", "issue", "source")
+QUERY_NAMES: tuple[str, ...] = (
+    "view",
+    "parties",
+    "issues",
+    "asof",
+    "direct",
+    "party",
+    "issue",
+    "source",
+    "q",
+)
+MAX_SEARCH = 200  # characters of a search a link may carry; the rest is cut off
 _TRUE, _FALSE = frozenset({"1", "true", "yes"}), frozenset({"0", "false", "no", ""})
 
 
@@ -41,6 +52,7 @@ class ViewState:
     party: str | None = None  # the focused party: the matrix cell's column, the Party page
     issue: str | None = None  # the focused issue: the matrix cell's row, the Issue page
     source: str | None = None  # the focused source on the Sources page
+    search: str = ""  # the words searched for on the Search page (never echoed into markdown)
 
     @property
     def cell(self) -> tuple[str, str] | None:
@@ -104,7 +116,7 @@ def parse_query(params: Mapping[str, str], known: Known) -> tuple[ViewState, lis
 
     view = get("view")
     parties, issues, as_of, direct = get("parties"), get("issues"), get("asof"), get("direct")
-    party, issue, source = get("party"), get("issue"), get("source")
+    party, issue, source, search = get("party"), get("issue"), get("source"), get("q")
     state = ViewState(
         view=(view and _one(view, known.views, "view", notices)) or DEFAULT_VIEW,
         parties=_many(parties, known.parties, "party", notices) if parties else (),
@@ -114,6 +126,7 @@ def parse_query(params: Mapping[str, str], known: Known) -> tuple[ViewState, lis
         party=_one(party, known.parties, "party", notices) if party else None,
         issue=_one(issue, known.issues, "issue", notices) if issue else None,
         source=_one(source, known.sources, "source", notices) if source else None,
+        search=(search or "").strip()[:MAX_SEARCH],
     )
     return state, notices
 
@@ -129,5 +142,6 @@ def to_query(state: ViewState) -> dict[str, str]:
         "party": state.party,
         "issue": state.issue,
         "source": state.source,
+        "q": state.search or None,
     }
     return {name: value for name, value in wanted.items() if value is not None}
