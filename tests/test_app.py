@@ -28,6 +28,7 @@ from stancemap.model.schema import EVIDENCE_KINDS, LEVELS
 from stancemap.ui.data import ROOT_VARIABLE, fingerprint
 from stancemap.ui.matrix_view import FILLED_MAX_CELLS
 from stancemap.ui.state import Known, ViewState, parse_query, to_query
+from stancemap.ui.views import CSV_LABEL, EVIDENCE_TABLE_KEY, EXPORT_NOTE, JSON_LABEL
 
 APP = str(ROOT / "app.py")
 PARTIES = ["Ukraine", "Russia", "United States", "Europe"]
@@ -203,7 +204,17 @@ def test_data_view_downloads_exactly_the_export() -> None:
     # The media store names a file by a hash of its bytes, type and name: equal names mean equal bytes.
     csv_id = _calculate_file_id(to_csv(table).encode(), "text/csv", "stancemap-evidence.csv")
     json_id = _calculate_file_id(to_json(table).encode(), "application/json", "stancemap-evidence.json")
-    assert csv_id in buttons["Download CSV"] and json_id in buttons["Download JSON"]
+    assert list(buttons) == [CSV_LABEL, JSON_LABEL]  # the only downloads, each naming the evidence export
+    assert csv_id in buttons[CSV_LABEL] and json_id in buttons[JSON_LABEL]
+    # The buttons come before the table (they are what the page is for) and the export is explained.
+    kinds = [node.type for node in at.main if node.type in ("download_button", "dataframe")]
+    assert kinds.index("download_button") < kinds.index("dataframe")
+    assert EXPORT_NOTE in [caption.value for caption in at.caption]
+    # The table's own toolbar download is hidden on this table, so it cannot be mistaken for the export.
+    assert any(
+        EVIDENCE_TABLE_KEY in block.proto.body and "Download as CSV" in block.proto.body
+        for block in at.get("html")
+    )
 
 
 def test_stale_and_unknown_link_parts_are_ignored_with_a_notice() -> None:

@@ -22,6 +22,10 @@ LABEL_LIMIT = 260
 # Stances and events dated only to a month or a year would stretch the time axis over a whole year and
 # squeeze the dated ones into a sliver; the axis covers the precise ones and clips the rest.
 PRECISE_DAYS = 31
+# Streamlit gives a chart "fit" sizing unless it asks for "pad", and Vega-Lite drops fit-y with a console
+# warning for every chart with a discrete (step) height; even "fit-x" was overridden. With "pad" Streamlit
+# still sets a continuous chart's width to the container's (measured: 704 px either way).
+PAD = alt.AutoSizeParams(type="pad", contains="padding")
 
 
 def positions_chart(frame: pd.DataFrame) -> alt.LayerChart:
@@ -62,7 +66,9 @@ def positions_chart(frame: pd.DataFrame) -> alt.LayerChart:
         filled=False, size=110, color="#969696", strokeDash=[2, 2]
     )
     return (known + red + missing).properties(
-        height=alt.Step(32), title="Where each party stands, per issue (ring = red line)"
+        height=alt.Step(32),
+        title="Where each party stands, per issue (ring = red line)",
+        autosize=PAD,
     )
 
 
@@ -99,7 +105,10 @@ def agreement_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
         color=alt.condition(alt.datum.distance >= MAX_DISTANCE / 2, alt.value("white"), alt.value("black")),
     )
     return (comparable + other + text).properties(
-        width=alt.Step(130), height=alt.Step(48), title="Distance between parties on shared issues"
+        width=alt.Step(130),
+        height=alt.Step(48),
+        title="Distance between parties on shared issues",
+        autosize=PAD,
     )
 
 
@@ -129,20 +138,21 @@ def timeline_chart(stances: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChar
         alt.Tooltip("step:Q", title="Stance no."),
     ]
     domain = time_domain(stances, events)
-    scale = alt.Scale(domain=domain) if domain else alt.Undefined
-    x = alt.X("start:T", title="Date (as precise as the sources allow)", scale=scale)
+    if domain:
+        # Clipped in the data, not by a scale domain: an explicit temporal domain made Vega-Lite warn
+        # ("Conflicting scale property domain", "Infinite extent") in Streamlit's renderer.
+        stances, events = _clipped(stances, *domain), _clipped(events, *domain)
+    x = alt.X("start:T", title="Date (as precise as the sources allow)")
     y = alt.Y("row:N", sort=by_order("row"), title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
     colour = alt.Color("level:N", scale=STANCE_SCALE, legend=alt.Legend(title="Level"))
     base = alt.Chart(stances).encode(y=y, tooltip=tooltip)
     spans = base.mark_bar(height=10, opacity=0.8, stroke=OUTLINE, strokeWidth=0.5, clip=True).encode(
         x=x, x2="end:T", color=colour
     )
-    latest = base.mark_point(filled=True, size=90, stroke=OUTLINE, clip=True).encode(
-        x=alt.X("end:T", scale=scale), color=colour
-    )
+    latest = base.mark_point(filled=True, size=90, stroke=OUTLINE, clip=True).encode(x="end:T", color=colour)
     layers: list[alt.Chart] = [spans, latest]
     if not events.empty:
-        events = events.assign(label_at=events["start"].clip(lower=domain[0]) if domain else events["start"])
+        events = events.assign(label_at=events["start"])
         event_tooltip = [
             alt.Tooltip("title:N", title="Event"),
             alt.Tooltip("date:N", title="Date"),
@@ -150,7 +160,7 @@ def timeline_chart(stances: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChar
             alt.Tooltip("source:N", title="Source"),
         ]
         event_base = alt.Chart(events).encode(tooltip=event_tooltip)
-        ex = alt.X("start:T", scale=scale)
+        ex = alt.X("start:T")
         # A day is a rule; a month or year is a faint band, so an event dated only to the year is not
         # drawn as if it happened on one day.
         layers.append(
@@ -173,9 +183,17 @@ def timeline_chart(stances: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChar
                 baseline="top",
                 color=EVENT_COLOUR,
                 clip=True,
-            ).encode(x=alt.X("label_at:T", scale=scale), y=alt.value(0), text="title:N")
+            ).encode(x="label_at:T", y=alt.value(0), text="title:N")
         )
-    return alt.layer(*layers).properties(height=alt.Step(30), title="Stances and key events over time")
+    return alt.layer(*layers).properties(
+        height=alt.Step(30), title="Stances and key events over time", autosize=PAD
+    )
+
+
+def _clipped(frame: pd.DataFrame, low: pd.Timestamp, high: pd.Timestamp) -> pd.DataFrame:
+    """The rows overlapping [low, high], their start and end clipped to it (the text keeps the true dates)."""
+    inside = frame[(frame["end"] >= low) & (frame["start"] <= high)]
+    return inside.assign(start=inside["start"].clip(lower=low), end=inside["end"].clip(upper=high))
 
 
 def time_domain(stances: pd.DataFrame, events: pd.DataFrame) -> list[pd.Timestamp] | None:

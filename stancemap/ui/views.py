@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from stancemap.derive import charts
 from stancemap.derive.export import COLUMNS, evidence_table, to_csv, to_json
 from stancemap.derive.matrix import LEVEL_COLOURS, current, level_css
 from stancemap.derive.tables import (
@@ -26,6 +27,17 @@ from stancemap.ui import controls, drilldown, render
 
 FULL_DATA_NOTE = "The sidebar filters do not apply here: this page covers the whole data set."
 CSV_FILE, JSON_FILE = "stancemap-evidence.csv", "stancemap-evidence.json"
+EVIDENCE_TABLE_KEY = "evidence_table"
+CSV_LABEL, JSON_LABEL = "Download the evidence export (CSV)", "Download the evidence export (JSON)"
+EXPORT_NOTE = (
+    "One row per evidence item, every column below, the same files as `python -m stancemap export`. "
+    "Each row can be cited on its own: party, issue, proposition, quote, speaker and source are all in it."
+)
+# The table's own toolbar download saved only the columns and rows as shown, beside these buttons: two CSV
+# downloads exporting different things. Hidden on this table only, so the evidence export is the one way.
+_NO_TABLE_DOWNLOAD = (
+    f"<style>.st-key-{EVIDENCE_TABLE_KEY} button[aria-label='Download as CSV']{{display:none}}</style>"
+)
 
 
 def problems_list(problems: Sequence[Problem]) -> None:
@@ -64,7 +76,7 @@ def quantity_chart(frame: pd.DataFrame, unit: str) -> alt.Chart:
                 alt.Tooltip("source:N", title="Source"),
             ],
         )
-        .properties(height=alt.Step(36))
+        .properties(height=alt.Step(36), autosize=charts.PAD)
     )
 
 
@@ -101,7 +113,7 @@ def issue_page(data: Dataset, today: dt.date) -> None:
             st.html(
                 render.note(f"The numbers each party names, in {topic.quantity.unit} (hover for the source)")
             )
-            st.altair_chart(quantity_chart(numbers, topic.quantity.unit), use_container_width=True)
+            st.altair_chart(quantity_chart(numbers, topic.quantity.unit))
     party = controls.pick(
         "Read the evidence of",
         list(parties),
@@ -213,14 +225,17 @@ def data_page(data: Dataset) -> None:
     st.caption(FULL_DATA_NOTE)
     # Built once per data set: 16,000 evidence rows and their two files took 0.6 s of every rerun.
     table = data.derived("evidence-table", lambda: evidence_table(data))
-    st.dataframe(table, hide_index=True, placeholder="")
-    left, right, _ = st.columns([1, 1, 4])
     csv = data.derived("evidence-csv", lambda: to_csv(table))
-    left.download_button("Download CSV", csv, file_name=CSV_FILE, mime="text/csv", on_click="ignore")
     json = data.derived("evidence-json", lambda: to_json(table))
-    right.download_button(
-        "Download JSON", json, file_name=JSON_FILE, mime="application/json", on_click="ignore"
-    )
+    with st.container(horizontal=True):
+        st.download_button(
+            CSV_LABEL, csv, file_name=CSV_FILE, mime="text/csv", on_click="ignore", type="primary"
+        )
+        st.download_button(JSON_LABEL, json, file_name=JSON_FILE, mime="application/json", on_click="ignore")
+    st.caption(EXPORT_NOTE)
+    st.html(_NO_TABLE_DOWNLOAD)
+    # A keyed container: its st-key-<key> class scopes the style above to this table.
+    st.container(key=EVIDENCE_TABLE_KEY).dataframe(table, hide_index=True, placeholder="")
     with st.expander("What the columns mean"):
         st.dataframe(
             pd.DataFrame({"Column": list(COLUMNS), "Meaning": list(COLUMNS.values())}), hide_index=True
