@@ -18,14 +18,22 @@ OUTLINE = "#4d4d4d"
 NOT_COMPARABLE_COLOUR = "#d9d9d9"
 RED_LINE_RING = "#000000"
 EVENT_COLOUR = "#525252"
-LABEL_LIMIT = 260
+# Long labels are cut at this width (full text in the tooltip), so a phone keeps room for the marks; the
+# legends sit below the plot, three entries a row, for the same reason.
+LABEL_LIMIT = 170
 # Stances and events dated only to a month or a year would stretch the time axis over a whole year and
 # squeeze the dated ones into a sliver; the axis covers the precise ones and clips the rest.
 PRECISE_DAYS = 31
-# Streamlit gives a chart "fit" sizing unless it asks for "pad", and Vega-Lite drops fit-y with a console
-# warning for every chart with a discrete (step) height; even "fit-x" was overridden. With "pad" Streamlit
-# still sets a continuous chart's width to the container's (measured: 704 px either way).
-PAD = alt.AutoSizeParams(type="pad", contains="padding")
+# Streamlit fits every chart to its container ("fit" autosize). Vega-Lite cannot fit a step (per-row) size and
+# drops it with a console warning ("Dropping fit-y because spec has discrete height"), and "pad" lets the
+# axis labels and legend spill past the container. So heights are numbers, computed from the number of rows,
+# plus room for the title, axis and legend; widths are left to the container, which fits phones too.
+CHROME_HEIGHT = 140  # px: title, axis labels and the legends below the plot
+
+
+def rows_height(frame: pd.DataFrame, column: str, step: int) -> int:
+    """The height, in px, that gives each distinct value of `column` about `step` px."""
+    return int(frame[column].nunique()) * step + CHROME_HEIGHT
 
 
 def positions_chart(frame: pd.DataFrame) -> alt.LayerChart:
@@ -42,7 +50,11 @@ def positions_chart(frame: pd.DataFrame) -> alt.LayerChart:
         y=alt.Y(
             "issue_title:N", sort=by_order("issue_title"), title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)
         ),
-        shape=alt.Shape("party_name:N", sort=by_order("party_name"), title="Party"),
+        shape=alt.Shape(
+            "party_name:N",
+            sort=by_order("party_name"),
+            legend=alt.Legend(title="Party", orient="bottom", columns=3),
+        ),
         tooltip=[
             alt.Tooltip("party_name:N", title="Party"),
             alt.Tooltip("issue_title:N", title="Issue"),
@@ -56,7 +68,13 @@ def positions_chart(frame: pd.DataFrame) -> alt.LayerChart:
     known = (
         base.transform_filter(alt.datum.has_position)
         .mark_point(filled=True, size=160, opacity=1, stroke=OUTLINE)
-        .encode(color=alt.Color("level:N", scale=LEVEL_SCALE, legend=alt.Legend(title="Level")))
+        .encode(
+            color=alt.Color(
+                "level:N",
+                scale=LEVEL_SCALE,
+                legend=alt.Legend(title="Level", orient="bottom", columns=3),
+            )
+        )
     )
     # A ring around red lines, not a second colour: it shows on every level's colour.
     red = base.transform_filter(alt.datum.red_line).mark_point(
@@ -66,9 +84,8 @@ def positions_chart(frame: pd.DataFrame) -> alt.LayerChart:
         filled=False, size=110, color="#969696", strokeDash=[2, 2]
     )
     return (known + red + missing).properties(
-        height=alt.Step(32),
+        height=rows_height(frame, "issue_title", 32),
         title="Where each party stands, per issue (ring = red line)",
-        autosize=PAD,
     )
 
 
@@ -94,7 +111,7 @@ def agreement_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
             color=alt.Color(
                 "distance:Q",
                 scale=alt.Scale(domain=[0, MAX_DISTANCE], scheme="orangered"),
-                legend=alt.Legend(title="Mean distance (0 = same level)"),
+                legend=alt.Legend(title="Mean distance (0 = same level)", orient="bottom"),
             )
         )
     )
@@ -105,10 +122,8 @@ def agreement_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
         color=alt.condition(alt.datum.distance >= MAX_DISTANCE / 2, alt.value("white"), alt.value("black")),
     )
     return (comparable + other + text).properties(
-        width=alt.Step(130),
-        height=alt.Step(48),
+        height=rows_height(frame, "party_a_name", 48),
         title="Distance between parties on shared issues",
-        autosize=PAD,
     )
 
 
@@ -144,7 +159,11 @@ def timeline_chart(stances: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChar
         stances, events = _clipped(stances, *domain), _clipped(events, *domain)
     x = alt.X("start:T", title="Date (as precise as the sources allow)")
     y = alt.Y("row:N", sort=by_order("row"), title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
-    colour = alt.Color("level:N", scale=STANCE_SCALE, legend=alt.Legend(title="Level"))
+    colour = alt.Color(
+        "level:N",
+        scale=STANCE_SCALE,
+        legend=alt.Legend(title="Level", orient="bottom", columns=3),
+    )
     base = alt.Chart(stances).encode(y=y, tooltip=tooltip)
     spans = base.mark_bar(height=10, opacity=0.8, stroke=OUTLINE, strokeWidth=0.5, clip=True).encode(
         x=x, x2="end:T", color=colour
@@ -186,7 +205,7 @@ def timeline_chart(stances: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChar
             ).encode(x="label_at:T", y=alt.value(0), text="title:N")
         )
     return alt.layer(*layers).properties(
-        height=alt.Step(30), title="Stances and key events over time", autosize=PAD
+        height=rows_height(stances, "row", 30), title="Stances and key events over time"
     )
 
 

@@ -76,7 +76,7 @@ def quantity_chart(frame: pd.DataFrame, unit: str) -> alt.Chart:
                 alt.Tooltip("source:N", title="Source"),
             ],
         )
-        .properties(height=alt.Step(36), autosize=charts.PAD)
+        .properties(height=charts.rows_height(frame, "party", 36))
     )
 
 
