@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
 
+from stancemap.derive.matrix import current
 from stancemap.derive.tables import ISSUE_COLUMN, Axes, Matrix, build_matrix
 from stancemap.model.dataset import Dataset
-from stancemap.ui import controls, drilldown, render
+from stancemap.ui import cards, controls, drilldown, render
 
 MATRIX_KEY = "matrix"
 # Up to this many cells in the whole data set, cells are filled with their level's colour; beyond it each
@@ -115,6 +117,20 @@ def show(data: Dataset, today: dt.date) -> None:
         height="content",
     )
     st.session_state[DRAWN_KEY] = (matrix.axes, selection)
+    if len(parties) * len(issues) <= cards.CARDS_MAX_CELLS:
+        cells = current(data, as_of=state.as_of, quoted_only=state.direct)
+        focused = controls.state()
+        st.html(
+            cards.style()
+            + cards.issue_cards(
+                data,
+                cells,
+                parties=parties,
+                issues=issues,
+                link=lambda party, issue: controls.link(replace(focused, party=party, issue=issue)),
+                today=today,
+            )
+        )
 
     if state.cell is None:
         st.caption("Select a cell to read the quotes behind it.")
