@@ -356,6 +356,7 @@ def _add_markup_record(root: Path) -> None:
         {"view": "party", "party": "russia", "issue": "elections"},
         {"view": "sources", "source": "evil-source"},
         {"view": "data"},
+        {"view": "search", "q": "bold"},  # the query is markup too, and every field of the hit
     ],
     ids=lambda params: params.get("view", "matrix"),
 )
@@ -391,6 +392,7 @@ def test_view_state_round_trips_through_the_link() -> None:
         party=st.none() | ids(known.parties),
         issue=st.none() | ids(known.issues),
         source=st.none() | ids(known.sources),
+        search=st.text(max_size=60).map(str.strip),
     )
     def round_trip(**fields: Any) -> None:
         for axis, order in (("parties", known.parties), ("issues", known.issues)):

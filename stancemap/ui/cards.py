@@ -67,7 +67,7 @@ def issue_cards(
     cards = []
     for issue in issues:
         rows = "".join(
-            f'<a class="sm-card-row" href="{esc(link(party, issue))}" target="_self" style="{ROW_STYLE}">'
+            f'<a class="sm-card-row" href="{esc(link(party, issue))}" style="{ROW_STYLE}">'
             f'<span class="sm-party" style="{PARTY_STYLE}">{esc(data.parties[party].name)}</span>'
             f"<span>{_stance(data, cells, party, issue, today)}</span></a>"
             for party in parties
