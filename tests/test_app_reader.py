@@ -86,7 +86,11 @@ def test_the_phone_cards_list_every_party_on_every_issue_with_links_to_the_evide
 
 
 def test_the_red_line_mark_is_text_everywhere_not_an_emoji() -> None:
-    for params in ({}, {"party": "russia", "issue": "crimea"}, {"view": "issue", "issue": "crimea", "party": "russia"}):
+    for params in (
+        {},
+        {"party": "russia", "issue": "crimea"},
+        {"view": "issue", "issue": "crimea", "party": "russia"},
+    ):
         at = run(params)
         page = html(at)
         assert 'class="sm-red-line"' in page and RED_LINE_MARK == "RED LINE"
