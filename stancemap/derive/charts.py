@@ -19,7 +19,7 @@ NOT_COMPARABLE_COLOUR = "#d9d9d9"
 RED_LINE_RING = "#000000"
 EVENT_COLOUR = "#525252"
 # Long labels are cut at this width (full text in the tooltip), so a phone keeps room for the marks; the
-# legends sit below the plot, three entries a row, for the same reason.
+# legends sit below the plot, two entries a row, for the same reason.
 LABEL_LIMIT = 170
 # Stances and events dated only to a month or a year would stretch the time axis over a whole year and
 # squeeze the dated ones into a sliver; the axis covers the precise ones and clips the rest.
@@ -53,7 +53,7 @@ def positions_chart(frame: pd.DataFrame) -> alt.LayerChart:
         shape=alt.Shape(
             "party_name:N",
             sort=by_order("party_name"),
-            legend=alt.Legend(title="Party", orient="bottom", columns=3),
+            legend=alt.Legend(title="Party", orient="bottom", columns=2),
         ),
         tooltip=[
             alt.Tooltip("party_name:N", title="Party"),
@@ -72,7 +72,7 @@ def positions_chart(frame: pd.DataFrame) -> alt.LayerChart:
             color=alt.Color(
                 "level:N",
                 scale=LEVEL_SCALE,
-                legend=alt.Legend(title="Level", orient="bottom", columns=3),
+                legend=alt.Legend(title="Level", orient="bottom", columns=2),
             )
         )
     )
@@ -84,6 +84,9 @@ def positions_chart(frame: pd.DataFrame) -> alt.LayerChart:
         filled=False, size=110, color="#969696", strokeDash=[2, 2]
     )
     return (known + red + missing).properties(
+        # "container": the level columns share the width there is, instead of a fixed step each (which ran
+        # past a phone's screen).
+        width="container",
         height=rows_height(frame, "issue_title", 32),
         title="Where each party stands, per issue (ring = red line)",
     )
@@ -122,6 +125,7 @@ def agreement_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
         color=alt.condition(alt.datum.distance >= MAX_DISTANCE / 2, alt.value("white"), alt.value("black")),
     )
     return (comparable + other + text).properties(
+        width="container",
         height=rows_height(frame, "party_a_name", 48),
         title="Distance between parties on shared issues",
     )
@@ -162,7 +166,7 @@ def timeline_chart(stances: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChar
     colour = alt.Color(
         "level:N",
         scale=STANCE_SCALE,
-        legend=alt.Legend(title="Level", orient="bottom", columns=3),
+        legend=alt.Legend(title="Level", orient="bottom", columns=2),
     )
     base = alt.Chart(stances).encode(y=y, tooltip=tooltip)
     spans = base.mark_bar(height=10, opacity=0.8, stroke=OUTLINE, strokeWidth=0.5, clip=True).encode(
