@@ -161,7 +161,8 @@ def timeline_chart(stances: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChar
         # Clipped in the data, not by a scale domain: an explicit temporal domain made Vega-Lite warn
         # ("Conflicting scale property domain", "Infinite extent") in Streamlit's renderer.
         stances, events = _clipped(stances, *domain), _clipped(events, *domain)
-    x = alt.X("start:T", title="Date (as precise as the sources allow)")
+    # Padding in pixels, not a padded domain: the newest stances' dots stay clear of the right edge.
+    x = alt.X("start:T", title="Date (as precise as the sources allow)", scale=alt.Scale(padding=14))
     y = alt.Y("row:N", sort=by_order("row"), title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
     colour = alt.Color(
         "level:N",
