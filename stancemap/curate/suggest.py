@@ -154,6 +154,7 @@ class Candidate:
     score: int
     reasons: tuple[str, ...]
     curated: tuple[str, ...] = ()  # where this sentence is already evidence for this party × issue
+    same_story: tuple[str, ...] = ()  # stories in the data with a near-identical sentence
 
 
 @dataclass
