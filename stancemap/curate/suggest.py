@@ -33,13 +33,22 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process
+
 from stancemap.check.quotes import find_quote, fragments, normalize, quote_defects
+from stancemap.derive.matrix import current
 from stancemap.model.dataset import Dataset
 from stancemap.model.sourcetext import SourceText, parse_source_text
 
 SOURCE_PLACEHOLDER = "<id to fill>"
 DEFAULT_TOP = 12
-DEFAULT_LEVEL = "conditional"
+DEFAULT_LEVEL = "supports"
+# A sentence of at least this many characters, this similar (rapidfuzz ratio, 0-100) to a sentence of a
+# source in the data, is the same sentence: syndicated copies differ by spelling and small edits.
+SAME_SENTENCE_MIN = 40
+# Proposals scoring less are dropped: one keyword and nothing else (no speaker, no stance verb).
+MIN_SCORE = 3
+SAME_SENTENCE_RATIO = 90
 
 OPENING_QUOTES = '“„«"'
 QUOTE_MARKS = frozenset('"“”„«»')
@@ -87,6 +96,28 @@ _PRONOUN_SAID = re.compile(
     r"|\b(?:said|added|told|wrote)\s+(?:he|she)\b",
     re.IGNORECASE,
 )
+_VERBS = (
+    r"said|says|told|tells|added|adds|wrote|writes|noted|notes|stressed|stresses|warned|warns|insisted|insists"
+    r"|reported|reports|stated|states|announced|announces|explained|argued|emphasi[sz]ed"
+)
+_WHO = r"(?P<who>[^,;:“”\"()]{2,80}?)"
+# "according to Rustem Umerov, the chief negotiator", "according to a readout from Downing Street".
+_ACCORDING_TO = re.compile(r"\baccording to\s+(?P<who>[^,;:“”\"()]+?)(?=\s*(?:[,;:.”\"]|$))", re.IGNORECASE)
+# ", Kremlin aide Yuri Ushakov said", ",” Zelenskyy told reporters", "(AP) — Ukrainian President X said".
+_SAID_AFTER = re.compile(
+    rf"(?:[,”\"]\s+|\s[-—–]\s+){_WHO}\s+(?:also\s+|earlier\s+|has\s+|had\s+)?(?:{_VERBS})\b"
+)
+# "Peskov said …", "U.S. Secretary of State Marco Rubio said …" at the start of the sentence.
+_SAID_BEFORE = re.compile(rf"^[“\"]?{_WHO}\s+(?:also\s+|earlier\s+|has\s+|had\s+)?(?:{_VERBS})\b")
+# Lower-case words a cited source may start with: "two people familiar with the text said".
+_CITED_DETERMINERS = _words("a an the two three four five several some one both many most other")
+_PRONOUNS = _words("he she they it we i which who that and but as while when if this")
+# A condition in the sentence makes the level conditional whatever else it says.
+_CONDITION = re.compile(
+    r"\b(?:only (?:once|if|after|when|with)|provided (?:that )?|on condition that|conditional on"
+    r"|depend(?:s|ed|ing)? on|could (?:accept|agree to|support|live with)|unless|in exchange for|in return for|but not while|not until)\b",
+    re.IGNORECASE,
+)
 # Curly apostrophes read as straight ones for the stance verbs (won’t); one character each, offsets kept.
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 
@@ -97,7 +128,7 @@ CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "rejects",
             r"reject(?:s|ed|ing)?|refus(?:e|es|ed|ing)|won't|will not|would not|never|unacceptable"
-            r"|rule[sd]? out|ruling out|non-negotiable|not negotiable|cannot accept|can't accept",
+            r"|rule[sd]? out|ruling out|cannot accept|can't accept",
         ),
         ("opposes", r"oppos(?:e|es|ed|ing)|against|object(?:s|ed)? to|resist(?:s|ed)?|push(?:ing|ed)? back"),
         (
@@ -108,12 +139,15 @@ CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "demands",
             r"demand(?:s|ed|ing)?|insist(?:s|ed|ing)?|must|requir(?:e|es|ed|ing)|seek(?:s|ing)?|sought"
-            r"|call(?:s|ed)? for|press(?:es|ed)? for|urg(?:e|es|ed|ing)|maximalist",
+            r"|call(?:s|ed)? for|press(?:es|ed)? for|urg(?:e|es|ed|ing)|maximalist|wants?|wanted|needs?|needed"
+            r"|ha(?:s|ve) to|ask(?:s|ed)? (?:\w+ ){0,2}for|push(?:es|ed)? (?:\w+ )?to|non-negotiable|not negotiable"
+            r"|not (?:up )?for (?:discussion|negotiation)|not a subject for negotiation",
         ),
         (
             "supports",
             r"support(?:s|ed|ing)?|ready|willing|prepared|propos(?:e|es|ed|al)|back(?:s|ed|ing)"
-            r"|welcom(?:e|es|ed)|agree(?:s|d)?|accept(?:s|ed)?|endors(?:e|es|ed)|open to|commit(?:s|ted)? to",
+            r"|welcom(?:e|es|ed)|agree(?:s|d)?|accept(?:s|ed)?|endors(?:e|es|ed)|open to|commit(?:s|ted)? to"
+            r"|offer(?:s|ed|ing)?|aim(?:s|ed)? to|contribut(?:e|es|ed|ing)|hop(?:e|es|ed) to|work(?:s|ing)? (?:on|to)",
         ),
     )
 )
@@ -155,6 +189,15 @@ class Candidate:
     reasons: tuple[str, ...]
     curated: tuple[str, ...] = ()  # where this sentence is already evidence for this party × issue
     same_story: tuple[str, ...] = ()  # stories in the data with a near-identical sentence
+    quantity: QuantityGuess | None = None  # a number in the issue's unit
+    party_inferred: bool = False  # the party is named only in the sentence before
+    verb_level: str = DEFAULT_LEVEL  # the level the sentence's own words read as
+
+
+@dataclass(frozen=True)
+class QuantityGuess:
+    value: float
+    text: str
 
 
 @dataclass
@@ -164,6 +207,7 @@ class _Lexicon:
     aliases: list[tuple[str, re.Pattern[str]]]  # (party, pattern)
     speakers: list[tuple[str, str, re.Pattern[str]]]  # (party, name to show, pattern)
     issues: dict[str, list[tuple[str, re.Pattern[str]]]]  # issue -> (keyword, pattern)
+    roles: dict[str, list[tuple[str, str | None]]]  # party -> (speaker, role)
     alias_words: set[str] = field(default_factory=set)  # lower-case single-word aliases
 
 
@@ -194,7 +238,8 @@ def _lexicon(data: Dataset) -> _Lexicon:
         iid: [(kw, _word_pattern(kw, endings=True, flags=re.IGNORECASE)) for kw in issue.keywords]
         for iid, issue in data.issues.items()
     }
-    return _Lexicon(aliases, speakers, issues, words)
+    roles = {pid: [(p.name, p.role) for p in party.speakers] for pid, party in data.parties.items()}
+    return _Lexicon(aliases, speakers, issues, roles, words)
 
 
 def _soft_wrap(before: str, after: str, gap: str) -> bool:
@@ -402,6 +447,147 @@ def _pronoun_speaker(sentences: list[Sentence], index: int, lexicon: _Lexicon) -
     return None
 
 
+@dataclass(frozen=True)
+class Attribution:
+    """Whom a sentence cites ("X said", "according to X"): a name to show, and the party when known."""
+
+    name: str
+    party: str | None
+    start: int  # where the cited words begin in the sentence
+    end: int
+    person: bool = False  # a person's name the lexicon did not know
+
+
+def _attribution(sentence: Sentence, lexicon: _Lexicon) -> Attribution | None:
+    """The source the sentence cites, from "according to X", ", X said" or "X said …" (in that order)."""
+    text = sentence.text.translate(_APOSTROPHES)
+    for pattern in (_ACCORDING_TO, _SAID_AFTER, _SAID_BEFORE):
+        found = list(pattern.finditer(text))
+        if not found:
+            continue
+        match = found[-1] if pattern is not _SAID_BEFORE else found[0]
+        who = match.group("who").strip()
+        first = who.split()[0]
+        if who.lower() in _PRONOUNS or len(who.split()) > 9:
+            continue
+        if not (first[0].isupper() or first[0].isdigit() or first.lower() in _CITED_DETERMINERS):
+            continue
+        at = match.start("who")
+        return _resolve(who, at, lexicon)
+    return None
+
+
+def _resolve(who: str, at: int, lexicon: _Lexicon) -> Attribution:
+    """The speaker that the words `who` name: a known speaker, a party's role holder, a new person or as written."""
+    end = at + len(who)
+    for party, shown, pattern in lexicon.speakers:
+        if pattern.search(who):
+            return Attribution(shown, party, at, end)
+    parties = [party for party, pattern in lexicon.aliases if pattern.search(who)]
+    words = {w.lower() for w in re.findall(r"[\w-]+", who)}
+    # "the Ukrainian president": the party's speaker whose role is that word.
+    for party in dict.fromkeys(parties):
+        for person in lexicon.roles.get(party, ()):
+            if person[1] and set(person[1].lower().split()) <= words:
+                return Attribution(person[0], party, at, end)
+    for run in _CAPITAL_RUN.finditer(who):
+        tokens = run.group().split()
+        while tokens and _role_or_alias(tokens[0], lexicon):
+            tokens.pop(0)
+        if 2 <= len(tokens) <= 3 and not any(_role_or_alias(token, lexicon) for token in tokens):
+            return Attribution(" ".join(tokens), parties[0] if parties else None, at, end, person=True)
+    name = re.sub(r"^(?:a|an)\s+(?=readout|statement)", "", who)
+    return Attribution(name, parties[0] if parties else None, at, end)
+
+
+def _discover_cited(sentences: list[Sentence], lexicon: _Lexicon) -> None:
+    """People cited with no party in their role ("Foreign Minister Sergei Lavrov said") join the party the
+    sentence is about: the first actor named outside the citation."""
+    known = {name for _, name, _ in lexicon.speakers}
+    for sentence in sentences:
+        cited = _attribution(sentence, lexicon)
+        if cited is None or not cited.person or cited.name in known:
+            continue
+        party = cited.party
+        if party is None:
+            actors = [m for m in _mentions(sentence, lexicon) if not cited.start <= m.start < cited.end]
+            party = actors[0].party if actors else None
+        if party is None:
+            continue
+        known.add(cited.name)
+        lexicon.speakers.append((party, cited.name, _word_pattern(cited.name)))
+        surname = cited.name.split()[-1]
+        if surname.lower() not in lexicon.alias_words:
+            lexicon.speakers.append((party, cited.name, _word_pattern(surname)))
+
+
+def _quotation_ends(sentences: list[Sentence]) -> dict[int, int]:
+    """For a sentence that opens a quotation it does not close: the later sentence (same paragraph) closing it."""
+    ends: dict[int, int] = {}
+    for sentence in sentences:
+        opened = sum(sentence.text.count(c) for c in "“«") - sum(sentence.text.count(c) for c in "”»")
+        if opened <= 0:
+            continue
+        for later in sentences[sentence.index + 1 : sentence.index + 4]:
+            if later.block != sentence.block:
+                break
+            if any(c in later.text for c in "”»"):
+                ends[sentence.index] = later.index
+                break
+    return ends
+
+
+def _issue_hits(text: str, lexicon: _Lexicon) -> dict[str, tuple[str, ...]]:
+    """Issue -> keywords found; a keyword inside a longer keyword of another issue ("NATO" in "NATO
+    troops") does not count for its own issue."""
+    matches = [
+        (m.start(), m.end(), iid, keyword)
+        for iid, patterns in lexicon.issues.items()
+        for keyword, pattern in patterns
+        for m in pattern.finditer(text)
+    ]
+    kept: dict[str, list[str]] = {}
+    for start, end, iid, keyword in matches:
+        inside = any(
+            other != iid and s <= start and end <= e and (e - s) > (end - start) for s, e, other, _ in matches
+        )
+        if not inside and keyword not in kept.setdefault(iid, []):
+            kept[iid].append(keyword)
+    return {iid: tuple(words) for iid, words in kept.items() if words}
+
+
+_NUMBER = r"\d+(?:[.,]\d+)?"
+_QUANTITY = re.compile(
+    rf"(?P<currency>[$€£])?\s?(?P<numbers>{_NUMBER}(?:(?:\s*,\s*|\s+(?:or|and|to)\s+|\s?[-–]\s?){_NUMBER})*)"
+    r"(?:-|\s+)(?P<unit>[a-z]+)\b"
+)
+# Spelled-out amounts that sources use for durations.
+_WORD_QUANTITIES = {"half a century": (50, "year"), "a century": (100, "year"), "a decade": (10, "year")}
+
+
+def _quantities(text: str, *, spelled: bool = True) -> list[tuple[str, QuantityGuess]]:
+    """(unit, quantity) for each number with a unit: "30, 40 or 50 years", "$800 billion", "15-year"; a
+    list counts as its largest number. `spelled`: also "half a century", "a decade"."""
+    found = []
+    for match in _QUANTITY.finditer(text):
+        numbers = [float(n.replace(",", "")) for n in re.findall(_NUMBER, match.group("numbers"))]
+        unit = match.group("unit").removesuffix("s")
+        found.append((unit, QuantityGuess(max(numbers), match.group().strip())))
+    for words, (value, unit) in _WORD_QUANTITIES.items() if spelled else ():
+        if re.search(rf"\b{words}\b", text, re.IGNORECASE):
+            found.append((unit, QuantityGuess(value, words)))
+    return found
+
+
+def _issue_quantity(data: Dataset, issue: str, text: str, *, spelled: bool = True) -> QuantityGuess | None:
+    """The sentence's number in the issue's unit (matched on the unit's first word: years, billion)."""
+    unit = data.issues[issue].quantity
+    if unit is None:
+        return None
+    head = unit.unit.split()[0].lower().removesuffix("s")
+    return next((q for u, q in _quantities(text, spelled=spelled) if u == head), None)
+
+
 def _curated(data: Dataset) -> list[tuple[str, str, list[str], str]]:
     """(party, issue, normalised quote fragments, origin) of every evidence item in the data."""
     return [
@@ -411,52 +597,129 @@ def _curated(data: Dataset) -> list[tuple[str, str, list[str], str]]:
     ]
 
 
-def candidates(text: str, data: Dataset) -> list[Candidate]:
-    """Every (sentence, party, issue) proposal in `text`, best first (ties in document order)."""
+def _story_sentences(data: Dataset) -> tuple[list[str], list[str]]:
+    """Every body sentence of every source, normalised, and the source each is from (built once per data)."""
+
+    def build() -> tuple[list[str], list[str]]:
+        texts, owners = [], []
+        for source_id, source in data.texts.items():
+            for sentence in split_sentences(source.text):
+                if len(sentence.text) >= SAME_SENTENCE_MIN:
+                    texts.append(normalize(sentence.text))
+                    owners.append(source_id)
+        return texts, owners
+
+    return data.derived("suggest-story-sentences", build)
+
+
+def _same_story(folded: str, data: Dataset, exclude: str | None) -> tuple[str, ...]:
+    """The stories (original source ids) in the data with a near-identical sentence (rapidfuzz ratio)."""
+    if len(folded) < SAME_SENTENCE_MIN:
+        return ()
+    texts, owners = _story_sentences(data)
+    hits = process.extract(
+        folded, texts, scorer=fuzz.ratio, score_cutoff=SAME_SENTENCE_RATIO, limit=None, processor=None
+    )
+    stories = [data.story_of(owners[index]) for _, _, index in hits if owners[index] != exclude]
+    return tuple(dict.fromkeys(stories))
+
+
+def _recorded_levels(data: Dataset) -> dict[tuple[str, str], tuple[str, str]]:
+    """(party, issue) -> (current level, where it is recorded)."""
+    return data.derived(
+        "suggest-recorded-levels",
+        lambda: {key: (r.stance.level, str(r.origin)) for key, r in current(data).items()},
+    )
+
+
+# For or against the proposition; "conditional" is neither.
+_DIRECTION = {"demands": 1, "supports": 1, "conditional": 0, "opposes": -1, "rejects": -1}
+
+
+@dataclass(frozen=True)
+class LevelGuess:
+    level: str
+    why: str
+    verb_level: str  # what the sentence's own words read as, before the recorded stance is considered
+
+
+def _guess_level(text: str, named_at: list[int], recorded: tuple[str, str] | None) -> LevelGuess:
+    """A condition in the sentence; else the stance verb, unless it points the other way from the party's
+    recorded stance on the issue (then the verb is most likely about the opposite of the proposition, as
+    "won't cede Crimea" on "Crimea stays under Russian control"); else the recorded stance; else a default."""
+    verb, cue = _level(text, named_at)
+    verb_level = verb if cue else DEFAULT_LEVEL
+    condition = _CONDITION.search(text.translate(_APOSTROPHES))
+    if condition:
+        return LevelGuess("conditional", f"from '{condition.group()}'", verb_level)
+    if cue and (recorded is None or _DIRECTION[verb] * _DIRECTION[recorded[0]] >= 0):
+        return LevelGuess(verb, f"from '{cue}'", verb_level)
+    if recorded is not None:
+        reads = f"; the sentence's '{cue}' reads {verb}" if cue else ""
+        return LevelGuess(recorded[0], f"as recorded at {recorded[1]}{reads}", verb_level)
+    return LevelGuess(DEFAULT_LEVEL, "no stance verb found; default", verb_level)
+
+
+def candidates(
+    text: str, data: Dataset, *, source_id: str | None = None, min_score: int = MIN_SCORE
+) -> list[Candidate]:
+    """Every (sentence, party, issue) proposal in `text`, best first (ties in document order).
+
+    `source_id`: the document's own id when it is already a source, so it is not its own syndicated copy.
+    """
     lexicon = _lexicon(data)
     sentences = split_sentences(text)
     _discover_speakers(sentences, lexicon)
+    _discover_cited(sentences, lexicon)
     source = parse_source_text(text)
     curated = _curated(data)
+    recorded = _recorded_levels(data)
+    cited = [_attribution(s, lexicon) for s in sentences]
+    closing = _quotation_ends(sentences)
+    actors = [_mentions(s, lexicon) for s in sentences]
     found: list[Candidate] = []
     for sentence in sentences:
-        issues = {
-            iid: tuple(kw for kw, pattern in patterns if pattern.search(sentence.text))
-            for iid, patterns in lexicon.issues.items()
-        }
-        issues = {iid: hits for iid, hits in issues.items() if hits}
-        if not issues:
+        issues = _issue_hits(sentence.text, lexicon)
+        for iid in data.issues:
+            if iid not in issues and _issue_quantity(data, iid, sentence.text, spelled=False):
+                issues[iid] = ()
+        if not issues or quote_defects(sentence.text) or find_quote(sentence.text, source) is None:
             continue
-        mentions = _mentions(sentence, lexicon)
-        pronoun = _pronoun_speaker(sentences, sentence.index, lexicon)
-        parties = list(dict.fromkeys([m.party for m in mentions] + ([pronoun.party] if pronoun else [])))
-        if not parties or quote_defects(sentence.text) or find_quote(sentence.text, source) is None:
+        mentions = actors[sentence.index]
+        attribution = cited[sentence.index]
+        if attribution is None and sentence.index in closing:
+            attribution = cited[closing[sentence.index]]
+        pronoun = _pronoun_speaker(sentences, sentence.index, lexicon) if attribution is None else None
+        if pronoun is not None:
+            attribution = Attribution(pronoun.speaker or "", pronoun.party, 0, 0)
+        parties = [m.party for m in mentions] + (
+            [attribution.party] if attribution and attribution.party else []
+        )
+        inferred = False
+        if not parties:
+            parties, inferred = _context_parties(sentence, actors), True
+        if not parties:
             continue
         folded = normalize(sentence.text)
         kind, kind_why = _kind(sentence.text)
-        for party in parties:
+        story = _same_story(folded, data, source_id)
+        for party in dict.fromkeys(parties):
             own = [m for m in mentions if m.party == party]
             named = next((m for m in own if m.speaker), None)
-            speaker_mention = named or (pronoun if pronoun and pronoun.party == party else None)
-            if speaker_mention is None:
-                speaker_mention = _earlier_speaker(sentences, sentence, party, lexicon)
-            speaker = speaker_mention.speaker if speaker_mention else data.parties[party].name
-            level, cue = _level(sentence.text, [m.start for m in own] or [0])
+            if attribution is not None:
+                speaker, speaker_why = attribution.name, "cited"
+            elif named is not None:
+                speaker, speaker_why = named.speaker or "", "named"
+            else:
+                earlier = _earlier_speaker(sentences, sentence, party, lexicon)
+                speaker = earlier.speaker if earlier and earlier.speaker else data.parties[party].name
+                speaker_why = "earlier" if earlier else "party"
             for issue, hits in issues.items():
-                reasons = [f"{len(hits)} keyword{'s' * (len(hits) > 1)} ({', '.join(hits)})"]
-                score = 2 * min(len(hits), 3)
-                if named:
-                    score += 3
-                    reasons.append(f"names {named.speaker}")
-                elif speaker_mention is pronoun and pronoun is not None:
-                    score += 1
-                    reasons.append(f"'he/she said' after {pronoun.speaker}")
-                if cue:
-                    score += 2
-                    reasons.append(f"stance verb '{cue}'")
-                if kind in ("direct", "partial"):
-                    score += 1
-                    reasons.append("quotation marks")
+                guess = _guess_level(
+                    sentence.text, [m.start for m in own] or [0], recorded.get((party, issue))
+                )
+                quantity = _issue_quantity(data, issue, sentence.text)
+                score, reasons = _score(hits, quantity, named, attribution, party, guess, kind, inferred)
                 where = tuple(
                     origin
                     for p, i, parts, origin in curated
@@ -469,17 +732,67 @@ def candidates(text: str, data: Dataset) -> list[Candidate]:
                         issue=issue,
                         keywords=hits,
                         speaker=speaker,
-                        speaker_named=named is not None,
+                        speaker_named=speaker_why in ("cited", "named"),
                         kind=kind,
                         kind_why=kind_why,
-                        level=level,
-                        cue=cue,
+                        level=guess.level,
+                        cue=guess.why,
                         score=score,
                         reasons=tuple(reasons),
                         curated=where,
+                        same_story=story,
+                        quantity=quantity,
+                        party_inferred=inferred,
+                        verb_level=guess.verb_level,
                     )
                 )
-    return sorted(found, key=lambda c: (-c.score, c.sentence.index))
+    kept = [c for c in found if c.score >= min_score]
+    return sorted(kept, key=lambda c: (-c.score, c.sentence.index))
+
+
+def _score(
+    hits: tuple[str, ...],
+    quantity: QuantityGuess | None,
+    named: Mention | None,
+    attribution: Attribution | None,
+    party: str,
+    guess: LevelGuess,
+    kind: str,
+    inferred: bool,
+) -> tuple[int, list[str]]:
+    """The ranking score and its reasons (see the module docstring)."""
+    reasons = [f"{len(hits)} keyword{'s' * (len(hits) > 1)} ({', '.join(hits)})"] if hits else []
+    score = 2 * min(len(hits), 3)
+    if quantity is not None:
+        score += 2
+        reasons.append(f"quantity '{quantity.text}'")
+    if attribution is not None and attribution.party == party:
+        score += 3
+        reasons.append(f"cites {attribution.name}")
+    elif named is not None:
+        score += 3
+        reasons.append(f"names {named.speaker}")
+    elif attribution is not None:
+        score += 1
+        reasons.append(f"cites {attribution.name}")
+    if guess.verb_level != DEFAULT_LEVEL or "from '" in guess.why:
+        score += 2
+        reasons.append(f"stance {guess.why}")
+    if kind in ("direct", "partial"):
+        score += 1
+        reasons.append("quotation marks")
+    if inferred:
+        score -= 2
+        reasons.append("party from the sentence before")
+    return score, reasons
+
+
+def _context_parties(sentence: Sentence, actors: list[list[Mention]]) -> list[str]:
+    """For a sentence naming no party: the parties of the closest of the two sentences before that names one."""
+    for back in range(sentence.index - 1, max(sentence.index - 3, -1), -1):
+        if actors[back]:
+            return list(dict.fromkeys(m.party for m in actors[back]))
+    return []
 
 
 def _earlier_speaker(
