@@ -69,6 +69,13 @@ PREPOSITIONS = _words(
     inside within without near via under beside around through"""
 )
 DETERMINERS = _words("the a an its their his her our this that these those")
+# Verbs whose next noun is their object: "pushed Ukraine to", "asked Trump for", "deter Russia from".
+OBJECT_VERBS = _words(
+    """ask asks asked urge urges urged push pushes pushed press presses pressed tell tells told meet meets met
+    attack attacks attacked invade invades invaded deter deters deterred expect expects expected want wants
+    wanted help helps helped allow allows allowed let lets convince convinced persuade persuaded warn warns
+    warned accuse accuses accused blame blames blamed thank thanks thanked invite invites invited"""
+)
 # Words that make up a role before or after a name ("Kremlin spokesman Dmitry Peskov").
 ROLE_WORDS = _words(
     """spokesman spokeswoman spokesperson president prime minister ministry foreign defence defense
@@ -111,6 +118,8 @@ _SAID_AFTER = re.compile(
 _SAID_BEFORE = re.compile(rf"^[“\"]?{_WHO}\s+(?:also\s+|earlier\s+|has\s+|had\s+)?(?:{_VERBS})\b")
 # Lower-case words a cited source may start with: "two people familiar with the text said".
 _CITED_DETERMINERS = _words("a an the two three four five several some one both many most other")
+# "The U.S. has not said", "Russia would never say": no one is cited.
+_NOT_CITED_ENDS = _words("not never has had have did does would will could")
 _PRONOUNS = _words("he she they it we i which who that and but as while when if this")
 # A condition in the sentence makes the level conditional whatever else it says.
 _CONDITION = re.compile(
@@ -141,7 +150,8 @@ CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"demand(?:s|ed|ing)?|insist(?:s|ed|ing)?|must|requir(?:e|es|ed|ing)|seek(?:s|ing)?|sought"
             r"|call(?:s|ed)? for|press(?:es|ed)? for|urg(?:e|es|ed|ing)|maximalist|wants?|wanted|needs?|needed"
             r"|ha(?:s|ve) to|ask(?:s|ed)? (?:\w+ ){0,2}for|push(?:es|ed)? (?:\w+ )?to|non-negotiable|not negotiable"
-            r"|not (?:up )?for (?:discussion|negotiation)|not a subject for negotiation",
+            r"|not (?:up )?for (?:discussion|negotiation)|not a subject for negotiation"
+            r"|only (?:[\w-]+ ){1,3}(?:can|could|will)",
         ),
         (
             "supports",
@@ -169,6 +179,7 @@ class Mention:
     party: str
     start: int  # offset in the sentence
     speaker: str | None  # the speaker's name for a speaker mention, None for a party alias
+    text: str = ""  # as the sentence writes it, with a word for people after it ("the US side")
 
 
 @dataclass(frozen=True)
@@ -192,6 +203,7 @@ class Candidate:
     quantity: QuantityGuess | None = None  # a number in the issue's unit
     party_inferred: bool = False  # the party is named only in the sentence before
     verb_level: str = DEFAULT_LEVEL  # the level the sentence's own words read as
+    level_why: str = ""  # where the level guess comes from
 
 
 @dataclass(frozen=True)
@@ -379,7 +391,7 @@ def _is_actor(text: str, match: re.Match[str]) -> bool:
     words = re.findall(r"[\w'’-]+", text[: match.start()].lower())
     while words and words[-1] in DETERMINERS:
         words.pop()
-    if words and words[-1] in PREPOSITIONS:
+    if words and (words[-1] in PREPOSITIONS or words[-1] in OBJECT_VERBS):
         return False
     # "Russian drones", "a European force": an adjective names an actor only before a word for people.
     if match.group().lower().endswith(ADJECTIVE_ENDINGS) and " " not in match.group():
@@ -393,13 +405,17 @@ def _mentions(sentence: Sentence, lexicon: _Lexicon) -> list[Mention]:
     taken: list[tuple[int, int]] = []
     for party, shown, pattern in lexicon.speakers:
         for match in pattern.finditer(sentence.text):
-            found.append(Mention(party, match.start(), shown))
             taken.append(match.span())
+            before = re.findall(r"[\w'’-]+", sentence.text[: match.start()].lower())
+            if not (before and before[-1] in OBJECT_VERBS):
+                found.append(Mention(party, match.start(), shown))
     for party, pattern in lexicon.aliases:
         for match in pattern.finditer(sentence.text):
             inside_speaker = any(a <= match.start() < b for a, b in taken)
             if not inside_speaker and _is_actor(sentence.text, match):
-                found.append(Mention(party, match.start(), None))
+                noun = re.match(r"\s+([\w-]+)", sentence.text[match.end() :])
+                written = match.group() + (noun.group() if noun and noun.group(1) in ACTOR_NOUNS else "")
+                found.append(Mention(party, match.start(), None, written))
     return sorted(found, key=lambda m: m.start)
 
 
@@ -468,7 +484,7 @@ def _attribution(sentence: Sentence, lexicon: _Lexicon) -> Attribution | None:
         match = found[-1] if pattern is not _SAID_BEFORE else found[0]
         who = match.group("who").strip()
         first = who.split()[0]
-        if who.lower() in _PRONOUNS or len(who.split()) > 9:
+        if who.lower() in _PRONOUNS or len(who.split()) > 9 or who.split()[-1].lower() in _NOT_CITED_ENDS:
             continue
         if not (first[0].isupper() or first[0].isdigit() or first.lower() in _CITED_DETERMINERS):
             continue
@@ -639,6 +655,7 @@ _DIRECTION = {"demands": 1, "supports": 1, "conditional": 0, "opposes": -1, "rej
 @dataclass(frozen=True)
 class LevelGuess:
     level: str
+    cue: str | None  # the words it is read from
     why: str
     verb_level: str  # what the sentence's own words read as, before the recorded stance is considered
 
@@ -651,13 +668,13 @@ def _guess_level(text: str, named_at: list[int], recorded: tuple[str, str] | Non
     verb_level = verb if cue else DEFAULT_LEVEL
     condition = _CONDITION.search(text.translate(_APOSTROPHES))
     if condition:
-        return LevelGuess("conditional", f"from '{condition.group()}'", verb_level)
+        return LevelGuess("conditional", condition.group(), f"from '{condition.group()}'", verb_level)
     if cue and (recorded is None or _DIRECTION[verb] * _DIRECTION[recorded[0]] >= 0):
-        return LevelGuess(verb, f"from '{cue}'", verb_level)
+        return LevelGuess(verb, cue, f"from '{cue}'", verb_level)
     if recorded is not None:
         reads = f"; the sentence's '{cue}' reads {verb}" if cue else ""
-        return LevelGuess(recorded[0], f"as recorded at {recorded[1]}{reads}", verb_level)
-    return LevelGuess(DEFAULT_LEVEL, "no stance verb found; default", verb_level)
+        return LevelGuess(recorded[0], None, f"as recorded at {recorded[1]}{reads}", verb_level)
+    return LevelGuess(DEFAULT_LEVEL, None, "no stance verb found; default", verb_level)
 
 
 def candidates(
@@ -712,7 +729,9 @@ def candidates(
                 speaker, speaker_why = named.speaker or "", "named"
             else:
                 earlier = _earlier_speaker(sentences, sentence, party, lexicon)
-                speaker = earlier.speaker if earlier and earlier.speaker else data.parties[party].name
+                # No person: the party as the sentence names it ("Kyiv", "the US side").
+                written = next((m.text for m in own if m.text), data.parties[party].name)
+                speaker = earlier.speaker if earlier and earlier.speaker else written
                 speaker_why = "earlier" if earlier else "party"
             for issue, hits in issues.items():
                 guess = _guess_level(
@@ -736,7 +755,8 @@ def candidates(
                         kind=kind,
                         kind_why=kind_why,
                         level=guess.level,
-                        cue=guess.why,
+                        cue=guess.cue,
+                        level_why=guess.why,
                         score=score,
                         reasons=tuple(reasons),
                         curated=where,
@@ -775,7 +795,7 @@ def _score(
     elif attribution is not None:
         score += 1
         reasons.append(f"cites {attribution.name}")
-    if guess.verb_level != DEFAULT_LEVEL or "from '" in guess.why:
+    if guess.cue:
         score += 2
         reasons.append(f"stance {guess.why}")
     if kind in ("direct", "partial"):
