@@ -9,10 +9,11 @@ they carry), as a new article would be; a syndicated copy keeps its original in 
 adds a copy of a curated story. Synthetic articles are scored against the whole data.
 
 A label is *recalled* when a proposal's sentence and the label's quote share at least half of the shorter
-of the two, or 30 characters (a quote running over two sentences is found by either). On the recalled labels: party, issue and cell (both) right when some
-such proposal has them; level, speaker and kind right for the best-ranked proposal in the right cell. In a
-syndicated copy, a label is *marked* when that proposal names the original story. Proposals are all of them
-(what `suggest --top 0` prints), per article and per distinct labelled sentence.
+of the two, or 30 characters (a quote running over two sentences is found by either). On the recalled
+labels: party, issue and cell (both) right when some such proposal has them; level, speaker and kind right
+for the best-ranked proposal in the right cell. In a syndicated copy, a label found in the original is
+*marked* when a proposal of it names the original story. Proposals are all that `suggest` prints, per
+article and per distinct labelled sentence.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from rapidfuzz import fuzz
 
 from stancemap.check.load import load_dataset
-from stancemap.check.quotes import find_quote
-from stancemap.curate.suggest import Candidate, candidates, yaml_string
+from stancemap.check.quotes import find_quote, normalize
+from stancemap.curate.suggest import SAME_SENTENCE_RATIO, Candidate, candidates, yaml_string
 from stancemap.model.dataset import Dataset
 from stancemap.model.sourcetext import parse_source_text
 from stancemap.paths import ROOT
@@ -160,6 +162,12 @@ def without(data: Dataset, source_ids: set[str]) -> Dataset:
     )
 
 
+def _in_original(quote: str, data: Dataset, original: str) -> bool:
+    """Whether a copy's quote is (nearly) in the original story, not in what the copy added."""
+    body = normalize(data.texts[original].text)
+    return fuzz.partial_ratio(normalize(quote), body) >= SAME_SENTENCE_RATIO
+
+
 def held_out(data: Dataset, article: Article) -> Dataset:
     """The data an article is scored against (see the module docstring)."""
     if article.name not in data.sources:
@@ -194,8 +202,8 @@ def score(articles: Sequence[Article], data: Dataset, misses: list[str] | None =
             spans.add(span)
             counts["labels"] += 1
             near = [c for c in found if _overlap((c.sentence.start, c.sentence.end), span)]
-            if article.copy_of:
-                counts["copy_labels"] += 1
+            copied = article.copy_of is not None and _in_original(label.quote, data, article.copy_of)
+            counts["copy_labels"] += copied
             where = f"{article.name}: {label.party} × {label.issue}: {label.quote[:70]!r}"
             if not near:
                 misses.append(f"{where}: not proposed")
@@ -220,11 +228,11 @@ def score(articles: Sequence[Article], data: Dataset, misses: list[str] | None =
                     ("speaker", best.speaker, label.speaker),
                     ("kind", best.kind, label.kind),
                 )
-                if got != want
+                if not _same_name(got, want)
             ]
             if wrong:
                 misses.append(f"{where}: " + "; ".join(wrong))
-            if article.copy_of:
+            if copied:
                 counts["copy_marked"] += any(article.copy_of in c.same_story for c in near)
         counts["sentences"] += len(spans)
     return Figures(**counts)

@@ -314,7 +314,7 @@ def test_a_filled_in_stub_validates(data_copy: Path, capsys: pytest.CaptureFixtu
         "2026-01-08",
     ]
     assert main(["add-source", str(WIRE), *args, "--id", "wire-troops", "--root", str(data_copy)]) == 0
-    assert main(["suggest", str(WIRE), "--root", str(data_copy), "--top", "3"]) == 0
+    assert main(["suggest", str(WIRE), "--root", str(data_copy)]) == 0
     out = capsys.readouterr().out
     stub_lines = out[out.index("  - party: russia") :].split("\n\n")[0].splitlines()
     stub = "\n".join(stub_lines).replace(SOURCE_PLACEHOLDER, "wire-troops")

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -41,7 +42,7 @@ from stancemap.model.dataset import Dataset
 from stancemap.model.sourcetext import SourceText, parse_source_text
 
 SOURCE_PLACEHOLDER = "<id to fill>"
-DEFAULT_TOP = 12
+DEFAULT_TOP = 0  # all
 DEFAULT_LEVEL = "supports"
 # A sentence of at least this many characters, this similar (rapidfuzz ratio, 0-100) to a sentence of a
 # source in the data, is the same sentence: syndicated copies differ by spelling and small edits.
@@ -124,7 +125,8 @@ _PRONOUNS = _words("he she they it we i which who that and but as while when if 
 # A condition in the sentence makes the level conditional whatever else it says.
 _CONDITION = re.compile(
     r"\b(?:only (?:once|if|after|when|with)|provided (?:that )?|on condition that|conditional on"
-    r"|depend(?:s|ed|ing)? on|could (?:accept|agree to|support|live with)|unless|in exchange for|in return for|but not while|not until)\b",
+    r"|depend(?:s|ed|ing)? on|could (?:accept|agree to|support|live with)|unless|in exchange for"
+    r"|in return for|but not while|not until)\b",
     re.IGNORECASE,
 )
 # Curly apostrophes read as straight ones for the stance verbs (won’t); one character each, offsets kept.
@@ -148,8 +150,9 @@ CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "demands",
             r"demand(?:s|ed|ing)?|insist(?:s|ed|ing)?|must|requir(?:e|es|ed|ing)|seek(?:s|ing)?|sought"
-            r"|call(?:s|ed)? for|press(?:es|ed)? for|urg(?:e|es|ed|ing)|maximalist|wants?|wanted|needs?|needed"
-            r"|ha(?:s|ve) to|ask(?:s|ed)? (?:\w+ ){0,2}for|push(?:es|ed)? (?:\w+ )?to|non-negotiable|not negotiable"
+            r"|call(?:s|ed)? for|press(?:es|ed)? for|urg(?:e|es|ed|ing)|maximalist|wants?|wanted"
+            r"|needs?|needed|ha(?:s|ve) to|ask(?:s|ed)? (?:\w+ ){0,2}for|push(?:es|ed)? (?:\w+ )?to"
+            r"|non-negotiable|not negotiable"
             r"|not (?:up )?for (?:discussion|negotiation)|not a subject for negotiation"
             r"|only (?:[\w-]+ ){1,3}(?:can|could|will)",
         ),
@@ -157,7 +160,8 @@ CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "supports",
             r"support(?:s|ed|ing)?|ready|willing|prepared|propos(?:e|es|ed|al)|back(?:s|ed|ing)"
             r"|welcom(?:e|es|ed)|agree(?:s|d)?|accept(?:s|ed)?|endors(?:e|es|ed)|open to|commit(?:s|ted)? to"
-            r"|offer(?:s|ed|ing)?|aim(?:s|ed)? to|contribut(?:e|es|ed|ing)|hop(?:e|es|ed) to|work(?:s|ing)? (?:on|to)",
+            r"|offer(?:s|ed|ing)?|aim(?:s|ed)? to|contribut(?:e|es|ed|ing)|hop(?:e|es|ed) to"
+            r"|work(?:s|ing)? (?:on|to)",
         ),
     )
 )
@@ -494,7 +498,7 @@ def _attribution(sentence: Sentence, lexicon: _Lexicon) -> Attribution | None:
 
 
 def _resolve(who: str, at: int, lexicon: _Lexicon) -> Attribution:
-    """The speaker that the words `who` name: a known speaker, a party's role holder, a new person or as written."""
+    """The speaker `who` names: a known speaker, a party's role holder, a new person, or as written."""
     end = at + len(who)
     for party, shown, pattern in lexicon.speakers:
         if pattern.search(who):
@@ -538,7 +542,7 @@ def _discover_cited(sentences: list[Sentence], lexicon: _Lexicon) -> None:
 
 
 def _quotation_ends(sentences: list[Sentence]) -> dict[int, int]:
-    """For a sentence that opens a quotation it does not close: the later sentence (same paragraph) closing it."""
+    """For a sentence opening a quotation it does not close: the later one (same paragraph) that does."""
     ends: dict[int, int] = {}
     for sentence in sentences:
         opened = sum(sentence.text.count(c) for c in "“«") - sum(sentence.text.count(c) for c in "”»")
@@ -655,7 +659,7 @@ _DIRECTION = {"demands": 1, "supports": 1, "conditional": 0, "opposes": -1, "rej
 @dataclass(frozen=True)
 class LevelGuess:
     level: str
-    cue: str | None  # the words it is read from
+    cue: str | None  # the sentence's stance words (a condition or a verb), if any
     why: str
     verb_level: str  # what the sentence's own words read as, before the recorded stance is considered
 
@@ -673,7 +677,7 @@ def _guess_level(text: str, named_at: list[int], recorded: tuple[str, str] | Non
         return LevelGuess(verb, cue, f"from '{cue}'", verb_level)
     if recorded is not None:
         reads = f"; the sentence's '{cue}' reads {verb}" if cue else ""
-        return LevelGuess(recorded[0], None, f"as recorded at {recorded[1]}{reads}", verb_level)
+        return LevelGuess(recorded[0], cue, f"as recorded at {recorded[1]}{reads}", verb_level)
     return LevelGuess(DEFAULT_LEVEL, None, "no stance verb found; default", verb_level)
 
 
@@ -682,13 +686,16 @@ def candidates(
 ) -> list[Candidate]:
     """Every (sentence, party, issue) proposal in `text`, best first (ties in document order).
 
-    `source_id`: the document's own id when it is already a source, so it is not its own syndicated copy.
+    `source_id`: the document's own id when it is already a source, so it is not its own syndicated copy
+    (found by comparing texts when not given).
     """
     lexicon = _lexicon(data)
+    source = parse_source_text(text)
+    if source_id is None:  # the document may already be a source: then it is not a copy of itself
+        source_id = next((sid for sid, known in data.texts.items() if known.text == source.text), None)
     sentences = split_sentences(text)
     _discover_speakers(sentences, lexicon)
     _discover_cited(sentences, lexicon)
-    source = parse_source_text(text)
     curated = _curated(data)
     recorded = _recorded_levels(data)
     cited = [_attribution(s, lexicon) for s in sentences]
@@ -808,7 +815,7 @@ def _score(
 
 
 def _context_parties(sentence: Sentence, actors: list[list[Mention]]) -> list[str]:
-    """For a sentence naming no party: the parties of the closest of the two sentences before that names one."""
+    """For a sentence naming no party: the parties of the closer of the two sentences before naming one."""
     for back in range(sentence.index - 1, max(sentence.index - 3, -1), -1):
         if actors[back]:
             return list(dict.fromkeys(m.party for m in actors[back]))
@@ -828,9 +835,26 @@ def _earlier_speaker(
     return None
 
 
-def suggest(text: str, data: Dataset, *, top: int = DEFAULT_TOP) -> list[Candidate]:
-    """The `top` best proposals."""
-    return candidates(text, data)[:top]
+def suggest(
+    text: str, data: Dataset, *, top: int = DEFAULT_TOP, source_id: str | None = None
+) -> list[Candidate]:
+    """The `top` best proposals (all of them when `top` is 0)."""
+    found = candidates(text, data, source_id=source_id)
+    return found[:top] if top else found
+
+
+def copied_story(found: Iterable[Candidate]) -> tuple[str, int, int] | None:
+    """(story, sentences also in it, sentences proposed) when most proposed sentences are in one story."""
+    sentences: dict[int, tuple[str, ...]] = {c.sentence.index: c.same_story for c in found}
+    counts = Counter(story for stories in sentences.values() for story in stories)
+    if not counts:
+        return None
+    story, shared = counts.most_common(1)[0]
+    return (story, shared, len(sentences)) if 2 * shared >= len(sentences) else None
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
 
 
 def yaml_string(value: str) -> str:
@@ -856,6 +880,15 @@ def render_yaml(found: Iterable[Candidate], data: Dataset, *, label: str, total:
         "# add-source`), keep the best evidence, paste it under `stances:` in the issue's file and run",
         "# `python -m stancemap validate`.",
     ]
+    copied = copied_story(found)
+    if copied is not None:
+        story, shared, proposed = copied
+        lines.append(
+            f"# {shared} of the {proposed} proposed sentences are also in {story} (already in the data): this"
+        )
+        lines.append(
+            f"# looks like a syndicated copy; add it with copy_of: {story}. It is not new corroboration."
+        )
     if not found:
         lines.append("# No sentence names both a tracked party and an issue keyword.")
         return "\n".join(lines) + "\n"
@@ -867,21 +900,68 @@ def render_yaml(found: Iterable[Candidate], data: Dataset, *, label: str, total:
         lines.append("")
         lines.append(f"{issue}:  # positions/stances/{issue}.yaml")
         lines.append(f"  # proposition: {_comment(proposition)}")
-        for party, items in parties.items():
-            best = items[0]
-            why = f"from '{best.cue}'" if best.cue else "no stance verb found; mid-scale default"
-            lines.append(f"  - party: {party}")
-            lines.append(
-                f"    level: {best.level}  # GUESS {_comment(why)}; check it against the proposition"
-            )
-            lines.append("    # summary: <write one neutral line>")
-            lines.append("    evidence:")
-            for item in items:
-                lines.append(f"      - source: {SOURCE_PLACEHOLDER}")
-                lines.append(f"        quote: {yaml_string(item.sentence.text)}")
-                lines.append(f"        speaker: {{name: {yaml_string(item.speaker)}}}")
-                lines.append(f"        kind: {item.kind}  # GUESS: {_comment(item.kind_why)}")
-                lines.append(f"        # score {item.score}: {_comment('; '.join(item.reasons))}")
-                if item.curated:
-                    lines.append(f"        # already evidence at {_comment(', '.join(item.curated))}")
+        for items in parties.values():
+            lines += _stub(items, data)
     return "\n".join(lines) + "\n"
+
+
+def _stub(items: list[Candidate], data: Dataset) -> list[str]:
+    """One stance stub: the best proposal's guesses, and every proposal as evidence."""
+    best = items[0]
+    lines = [
+        f"  - party: {best.party}",
+        f"    level: {best.level}  # GUESS {_comment(best.level_why)}; check it against the proposition",
+        "    # summary: <write one neutral line>",
+    ]
+    quantity = next((item.quantity for item in items if item.quantity), None)
+    if quantity is not None and data.issues[best.issue].quantity is not None:
+        unit = data.issues[best.issue].quantity
+        lines.append(
+            f"    quantity: {_number(quantity.value)}  # GUESS in {_comment(unit.unit if unit else '')} from"
+        )
+        lines[-1] += f" '{_comment(quantity.text)}'"
+    lines.append("    evidence:")
+    for item in items:
+        lines.append(f"      - source: {SOURCE_PLACEHOLDER}")
+        lines.append(f"        quote: {yaml_string(item.sentence.text)}")
+        lines.append(f"        speaker: {{name: {yaml_string(item.speaker)}}}")
+        lines.append(f"        kind: {item.kind}  # GUESS: {_comment(item.kind_why)}")
+        lines.append(f"        # score {item.score}: {_comment('; '.join(item.reasons))}")
+        if item.party_inferred:
+            lines.append(
+                "        # the party is named only in a sentence before: set `attribution: inferred` and a"
+            )
+            lines.append("        # note saying why, or drop this evidence")
+        if item.same_story:
+            lines.append(
+                f"        # same sentence in {_comment(', '.join(item.same_story))} (already in the data):"
+                " the same story, not independent corroboration"
+            )
+        if item.curated:
+            lines.append(f"        # already evidence at {_comment(', '.join(item.curated))}")
+    return lines
+
+
+def as_json(found: Iterable[Candidate]) -> str:
+    """The proposals as a JSON list (for tools), best first."""
+    rows = [
+        {
+            "sentence": c.sentence.text,
+            "start": c.sentence.start,
+            "end": c.sentence.end,
+            "party": c.party,
+            "issue": c.issue,
+            "level": c.level,
+            "level_why": c.level_why,
+            "speaker": c.speaker,
+            "kind": c.kind,
+            "quantity": c.quantity.value if c.quantity else None,
+            "score": c.score,
+            "reasons": list(c.reasons),
+            "party_inferred": c.party_inferred,
+            "same_story": list(c.same_story),
+            "curated": list(c.curated),
+        }
+        for c in found
+    ]
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
