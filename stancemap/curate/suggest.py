@@ -1,29 +1,45 @@
 """Curation assistant: propose stance stubs from a new document, one per party × issue, quoting it verbatim.
 
-How it reads a document:
+How it reads a document (measured by ``python -m benchmarks.suggest_eval``):
 
 - Sentences: body lines (boilerplate and repeated paragraphs dropped as for sources), lines joined where a
   line break is a soft wrap, then split after ``.``, ``!``, ``?`` or ``…`` (and any closing quote) when the
   next word starts with a capital letter, a digit or an opening quote. A period after a known abbreviation
   (``Jan.``, ``Gen.``, ``Mr.``), an initial (``J.``) or a dotted abbreviation (``U.S.``) does not end a
   sentence, so two sentences may be merged but one is never cut: every quote is a substring of the text.
-- Parties: a party is named by a speaker (``speakers`` and their aliases in positions/parties.yaml, plus
-  people the article itself introduces with a party's name and a role, as in "Kremlin spokesman Dmitry
-  Peskov"), or as an actor: a party alias or bloc-member alias not right after a preposition ("in Ukraine",
-  "for Ukraine" and "by the U.S. Congress" are not counted), and an adjective ("Russian", "European") only
-  before a word for people ("European leaders", not "Russian drones"). "he said" resolves to the speaker
-  named first in the closest of the three sentences before.
-- Issues: an issue's ``keywords``, case-insensitive, whole words, with common endings (deploy → deployment).
-- Score: 2 per distinct keyword (up to 3), 3 for a speaker of the party named in the sentence (1 when
-  resolved from "he said"), 2 for a stance verb, 1 for quotation marks.
-- Level guess: the stance verb closest after a mention of the party (else the first in the sentence), read as
-  rejects (rejects, refused, won't, never, unacceptable, ruled out), opposes (opposes, against, pushing
-  back), conditional (only once/if/after, provided, unless, in exchange for), demands (demands, insists,
-  must, requires, seeks, calls for, urges) or supports (supports, ready, prepared, proposed, backs, agreed,
-  accepts); "conditional" when there is none. The verb says how the party stands on *something*; whether
-  that is for or against the issue's proposition is for the curator to judge, so the level is a guess.
+  (pysbd and sentencex, tried in the same blocks, scored no better on the evaluation.)
+- Who is cited: "according to X", ", X said/told/added…" and "X said …" at the start, X resolved to a known
+  speaker, to a party's role holder ("the Ukrainian president"), to a new person ("Foreign Minister Sergei
+  Lavrov", who joins the party the sentence is about) or kept as written ("two people familiar with the
+  text"). A sentence opening a quotation that a later sentence closes is cited as that one is; "he said"
+  is the speaker named first in the closest of the three sentences before. The cited source is the speaker.
+- Parties: named by a speaker (``speakers`` in positions/parties.yaml, people the article introduces with a
+  party and a role, as in "Kremlin spokesman Dmitry Peskov", and the cited), or as an actor: a party or
+  bloc-member alias not right after a preposition ("in Ukraine", "by the U.S. Congress") or a verb taking an
+  object ("pushed Ukraine to", "asked Trump for"); an adjective ("Russian") only before a word for people
+  ("European leaders", not "Russian drones"). A sentence naming no party takes those of the closer of the
+  two sentences before that names one, marked as inferred.
+- Issues: an issue's ``keywords``, case-insensitive, whole words, with common endings (deploy → deployment);
+  a keyword inside a longer keyword of another issue does not count ("NATO" in "NATO troops"). A number in
+  an issue's ``quantity`` unit ("30, 40 or 50 years", "15-year", "$800 billion") counts too, and its largest
+  value is the stub's quantity guess ("half a century" and "a decade" give values, not issues).
+- Score: 2 per distinct keyword (up to 3) or for a quantity, 3 when the cited or named speaker is the
+  party's (1 when the cited source is someone else's), 2 for stance words, 1 for quotation marks, −2 for
+  an inferred party. Proposals scoring under MIN_SCORE are dropped.
+- Level guess: a condition in the sentence (only once/if/after, provided, unless, in exchange for, but not
+  while, could accept) makes it conditional. Else the stance words closest after a mention of the party
+  (else the first): rejects (rejects, refused, won't, never, unacceptable, ruled out), opposes (opposes,
+  against, pushing back), demands (demands, insists, must, wants, needs, has to, asked … for, pushed … to,
+  non-negotiable, not up for discussion, only … can) or supports (supports, ready, prepared, proposed,
+  backs, offers, aims to, contributes, agreed, accepts). When the words point the other way from the
+  party's recorded stance on the issue, the recorded level is kept: the words are then most likely about
+  the opposite of the proposition ("won't cede Crimea" on "Crimea stays under Russian control"). With no
+  stance words: the recorded level, else "supports". It stays a guess for the curator to check.
 - Kind guess: readout when the sentence says "readout"; direct when it opens with a quotation that covers
   most of it; partial when it has a quoted fragment; else paraphrase.
+- Already known: a proposal whose quote is already evidence for the cell says where; a sentence nearly
+  identical (rapidfuzz ratio ≥ SAME_SENTENCE_RATIO) to one of a source in the data names that source's story,
+  so a syndicated copy is not taken for new corroboration.
 """
 
 from __future__ import annotations
@@ -676,7 +692,7 @@ def _guess_level(text: str, named_at: list[int], recorded: tuple[str, str] | Non
     if cue and (recorded is None or _DIRECTION[verb] * _DIRECTION[recorded[0]] >= 0):
         return LevelGuess(verb, cue, f"from '{cue}'", verb_level)
     if recorded is not None:
-        reads = f"; the sentence's '{cue}' reads {verb}" if cue else ""
+        reads = f" ('{cue}' alone would read {verb})" if cue else ""
         return LevelGuess(recorded[0], cue, f"as recorded at {recorded[1]}{reads}", verb_level)
     return LevelGuess(DEFAULT_LEVEL, None, "no stance verb found; default", verb_level)
 
@@ -804,7 +820,7 @@ def _score(
         reasons.append(f"cites {attribution.name}")
     if guess.cue:
         score += 2
-        reasons.append(f"stance {guess.why}")
+        reasons.append(f"stance words '{guess.cue}'")
     if kind in ("direct", "partial"):
         score += 1
         reasons.append("quotation marks")
