@@ -1,10 +1,8 @@
-"""The files a load reads: data files parsed with their problems, stance files listed, seeds read safely."""
+"""The files a load reads: data files parsed with their problems, the stance files listed, seed texts."""
 
 from __future__ import annotations
 
 import hashlib
-import os
-import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,8 +11,9 @@ from stancemap.check.context import LoadContext
 from stancemap.model.problems import NodePath, Problem, Problems
 from stancemap.model.schema import Source
 from stancemap.model.sourcetext import SourceText, parse_source_text
-from stancemap.paths import SOURCE_MAX_BYTES, STANCES_DIR
+from stancemap.paths import MAX_FILE_BYTES, STANCES_DIR
 from stancemap.yamlio.parse import YamlDoc, read_yaml
+from stancemap.yamlio.reader import Refusal, Refused, read_bounded
 
 
 @dataclass(frozen=True)
@@ -57,17 +56,8 @@ def read_source_text(root: Path, source: Source, problems: Problems, at: NodePat
     where = (*at, "file")
     name = f"seeds/{source.file}"
     try:
-        raw = _read_seed(root / "seeds", source.file)
-        if raw is None:
-            problems.add(where, f"file: {name} is not a regular file inside seeds/")
-            return None
-        if len(raw) > SOURCE_MAX_BYTES:
-            problems.add(
-                where,
-                f"file: {name} is over the {SOURCE_MAX_BYTES // 1_000_000} MB limit for a source; "
-                "store the article text only",
-            )
-            return None
+        # `file` has no slashes (the schema says so), so only a symlink can lead out of seeds/.
+        raw = read_bounded(root / "seeds" / source.file, inside=root / "seeds")
         if source.sha256 is not None and hashlib.sha256(raw).hexdigest() != source.sha256:
             problems.add(
                 where,
@@ -77,6 +67,8 @@ def read_source_text(root: Path, source: Source, problems: Problems, at: NodePat
             )
             return None
         return _source_text(raw.decode("utf-8"))
+    except Refused as refused:
+        problems.add(where, f"file: {name} {_REFUSED[refused.reason]}")
     except FileNotFoundError:
         problems.add(where, f"file: {name} does not exist; add it or fix the name")
     except UnicodeDecodeError as err:
@@ -86,41 +78,13 @@ def read_source_text(root: Path, source: Source, problems: Problems, at: NodePat
     return None
 
 
-def _read_seed(seeds: Path, file: str) -> bytes | None:
-    """A seed file's bytes (at most one past the size limit), or None when it is not a regular file in seeds/.
-
-    `file` has no slashes (the schema says so), so only a symlink can lead out of seeds/.
-    """
-    path = os.path.join(seeds, file)
-    info = os.lstat(path)
-    if stat.S_ISLNK(info.st_mode):
-        real, real_seeds = os.path.realpath(path), os.path.realpath(seeds)
-        if os.path.commonpath([real, real_seeds]) != real_seeds:
-            return None
-        path = real
-    # O_NONBLOCK: a FIFO must not hang the server; O_NOFOLLOW: a file swapped for a link is not followed.
-    fd = os.open(path, os.O_RDONLY | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC)
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None
-        if info.st_size > SOURCE_MAX_BYTES:
-            return bytes(SOURCE_MAX_BYTES + 1)  # reported as too big without reading it
-        chunks = []
-        total = 0
-        while total <= SOURCE_MAX_BYTES:
-            chunk = os.read(fd, max(info.st_size - total, 0) + 1)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
+_TOO_BIG = f"is over the {MAX_FILE_BYTES // 1_000_000} MB limit for a source; store the article text only"
+_REFUSED: dict[Refusal, str] = {
+    "outside": "is not a regular file inside seeds/",
+    "not regular": "is not a regular file inside seeds/",
+    "too big": _TOO_BIG,
+    "grew": _TOO_BIG,
+    "changed": "changed while it was being read (a save in progress?); reload to read it again",
+}
 # Parsed sources by text: a reload after Streamlit's cache is cleared reuses them and their search views.
 _source_text = lru_cache(maxsize=8192)(parse_source_text)
-_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
