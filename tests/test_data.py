@@ -152,4 +152,16 @@ def test_export_csv_round_trips(dataset: Dataset) -> None:
     assert [r["quote"] for r in rows] == list(table["quote"])
     assert {r["kind"] for r in rows} == {"direct", "partial", "paraphrase", "readout"}
     crimea = next(r for r in rows if r["issue"] == "crimea")
-    assert crimea["red_line"] == "True" and crimea["speaker"] == "Yuri Ushakov"
+    assert crimea["red_line"] == "true" and crimea["speaker"] == "Yuri Ushakov"
+    assert {r["red_line"] for r in rows} == {"true", "false"}
+
+
+def test_an_export_row_is_citable_on_its_own(dataset: Dataset) -> None:
+    rows = list(csv.DictReader(io.StringIO(to_csv(evidence_table(dataset)))))
+    crimea = next(r for r in rows if r["issue"] == "crimea")
+    assert crimea["party_name"] == "Russia" and crimea["issue_title"] == "Crimea"
+    assert crimea["proposition"] == dataset.issues["crimea"].proposition
+    source = dataset.sources[crimea["source"]]
+    assert (crimea["source_headline"], crimea["source_outlet"]) == (source.headline, source.outlet)
+    quantities = [r["quantity"] for r in rows if r["quantity"]]
+    assert quantities and all(not q.endswith(".0") for q in quantities), quantities
