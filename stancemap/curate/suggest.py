@@ -44,7 +44,6 @@ How it reads a document (measured by ``python -m benchmarks.suggest_eval``):
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -56,6 +55,7 @@ from stancemap.check.quotes import find_quote, fragments, normalize, quote_defec
 from stancemap.derive.matrix import current
 from stancemap.model.dataset import Dataset
 from stancemap.model.sourcetext import SourceText, parse_source_text
+from stancemap.yamlio.write import yaml_string
 
 SOURCE_PLACEHOLDER = "<id to fill>"
 DEFAULT_TOP = 0  # all
@@ -871,13 +871,6 @@ def copied_story(found: Iterable[Candidate]) -> tuple[str, int, int] | None:
 
 def _number(value: float) -> str:
     return str(int(value)) if value == int(value) else str(value)
-
-
-def yaml_string(value: str) -> str:
-    """A YAML double-quoted scalar that loads back as exactly `value`."""
-    out = json.dumps(value, ensure_ascii=False)
-    # JSON leaves these raw, but YAML folds them as line breaks or refuses them as unprintable.
-    return re.sub(r"[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]", lambda m: f"\\u{ord(m.group()):04x}", out)
 
 
 def _comment(text: str) -> str:
