@@ -31,10 +31,11 @@ from rapidfuzz import fuzz
 
 from stancemap.check.load import load_dataset
 from stancemap.check.quotes import find_quote, normalize
-from stancemap.curate.suggest import SAME_SENTENCE_RATIO, Candidate, candidates, yaml_string
+from stancemap.curate.suggest import SAME_SENTENCE_RATIO, Candidate, candidates
 from stancemap.model.dataset import Dataset
 from stancemap.model.sourcetext import parse_source_text
 from stancemap.paths import ROOT
+from stancemap.yamlio.write import yaml_string
 
 EVAL = ROOT / "tests" / "data" / "suggest-eval"
 BUNDLED = EVAL / "bundled.yaml"

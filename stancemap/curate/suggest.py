@@ -44,6 +44,7 @@ How it reads a document (measured by ``python -m benchmarks.suggest_eval``):
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable
