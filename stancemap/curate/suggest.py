@@ -16,8 +16,9 @@ How it reads a document (measured by ``python -m benchmarks.suggest_eval``):
 - Parties: named by a speaker (``speakers`` in positions/parties.yaml, people the article introduces with a
   party and a role, as in "Kremlin spokesman Dmitry Peskov", and the cited), or as an actor: a party or
   bloc-member alias not right after a preposition ("in Ukraine", "by the U.S. Congress") or a verb taking an
-  object ("pushed Ukraine to", "asked Trump for"); an adjective ("Russian") only before a word for people
-  ("European leaders", not "Russian drones"). A sentence naming no party takes those of the closer of the
+  object ("pushed Ukraine to", "asked Trump for"); an adjective ("Russian") or a possessive ("Russia's") only
+  before a word for people or, for a possessive, a stance ("European leaders", "Russia's demands", not
+  "Russian drones" or "Russia's invasion"). A sentence naming no party takes those of the closer of the
   two sentences before that names one, marked as inferred.
 - Issues: an issue's ``keywords``, case-insensitive, whole words, with common endings (deploy → deployment);
   a keyword inside a longer keyword of another issue does not count ("NATO" in "NATO troops"). A number in
@@ -106,6 +107,10 @@ ACTOR_NOUNS = _words(
     """leaders leader officials official government authorities allies negotiators negotiator delegation
     side diplomats diplomat lawmakers parliament ministry president minister envoy spokesman spokeswoman
     spokesperson presidency administration team counterparts partners"""
+)
+STANCE_NOUNS = _words(
+    """demand demands position positions proposal proposals plan plans offer offers refusal insistence
+    rejection call calls condition conditions terms request requests stance red line lines"""
 )
 STOP_NAMES = _words(
     """the a an in on at but and as after before if when while so this that these those he she it they we
@@ -414,6 +419,11 @@ def _is_actor(text: str, match: re.Match[str]) -> bool:
         words.pop()
     if words and (words[-1] in PREPOSITIONS or words[-1] in OBJECT_VERBS):
         return False
+    # "Russia's invasion", "Ukraine's neutrality": a possessive names an actor only before a word for people
+    # or for a stance ("Russia's demands").
+    if match.group()[-2:] in ("'s", "’s"):
+        following = re.findall(r"[\w-]+", text[match.end() :])[:2]  # "Russia's (maximalist) demands"
+        return any(word.lower() in ACTOR_NOUNS | STANCE_NOUNS for word in following)
     # "Russian drones", "a European force": an adjective names an actor only before a word for people.
     if match.group().lower().endswith(ADJECTIVE_ENDINGS) and " " not in match.group():
         following = re.match(r"\s+([\w-]+)", text[match.end() :])
