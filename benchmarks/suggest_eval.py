@@ -22,6 +22,8 @@ import argparse
 import dataclasses
 import datetime as dt
 import sys
+import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,9 +31,10 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz
 
+from benchmarks.generate import SCALES, generate
 from stancemap.check.load import load_dataset
 from stancemap.check.quotes import find_quote, normalize
-from stancemap.curate.suggest import SAME_SENTENCE_RATIO, Candidate, candidates
+from stancemap.curate.suggest import SAME_SENTENCE_RATIO, Candidate, candidates, suggest
 from stancemap.model.dataset import Dataset
 from stancemap.model.sourcetext import parse_source_text
 from stancemap.paths import ROOT
@@ -265,12 +268,34 @@ def table(sets: dict[str, Figures]) -> str:
     return "\n".join(out)
 
 
+def timing(scale: str) -> str:
+    """Seconds to suggest for one source of a generated data set: first (indexing every source's
+    sentences for near-duplicates) and again (as the Sources page does after that)."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        generate(root, scale)
+        data, _ = load_dataset(root, today=dt.date.today())
+        source_id = next(iter(data.sources))
+        times = []
+        for _ in range(2):
+            started = time.perf_counter()
+            found = suggest(data.texts[source_id].text, data, source_id=source_id)
+            times.append(time.perf_counter() - started)
+    return (
+        f"\nsuggest on {scale} data ({len(data.sources)} sources, {len(data.stances)} stances): "
+        f"{times[0]:.2f} s first, {times[1]:.2f} s again, {len(found)} proposals"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.suggest_eval", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--write-labels", action="store_true", help=f"rewrite {BUNDLED.relative_to(ROOT)}")
     parser.add_argument("--misses", action="store_true", help="list the labels missed or guessed wrong")
+    parser.add_argument(
+        "--time", metavar="SCALE", choices=sorted(SCALES), help="also time suggesting on generated data"
+    )
     args = parser.parse_args(argv)
     data, problems = load_dataset(ROOT, today=dt.date.today())
     if problems:
@@ -288,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, lines in misses.items():
             print(f"\n{name}: {len(lines)} labels missed or guessed wrong")
             print("\n".join(f"- {line}" for line in lines))
+    if args.time:
+        print(timing(args.time))
     return 0
 
 

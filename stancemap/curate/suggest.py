@@ -51,6 +51,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from stancemap.check.quotes import find_quote, fragments, normalize, quote_defects
@@ -635,13 +636,18 @@ def _issue_quantity(data: Dataset, issue: str, text: str, *, spelled: bool = Tru
     return next((q for u, q in _quantities(text, spelled=spelled) if u == head), None)
 
 
-def _curated(data: Dataset) -> list[tuple[str, str, list[str], str]]:
-    """(party, issue, normalised quote fragments, origin) of every evidence item in the data."""
-    return [
-        (record.party, record.issue, [normalize(f) for f in fragments(ev.quote)], str(record.origin))
-        for record in data.stances
-        for ev in record.stance.evidence
-    ]
+def _curated(data: Dataset) -> dict[tuple[str, str], list[tuple[list[str], str]]]:
+    """(party, issue) -> (normalised quote fragments, origin) of each evidence item (built once per data)."""
+
+    def build() -> dict[tuple[str, str], list[tuple[list[str], str]]]:
+        cells: dict[tuple[str, str], list[tuple[list[str], str]]] = {}
+        for record in data.stances:
+            for ev in record.stance.evidence:
+                parts = [normalize(f) for f in fragments(ev.quote)]
+                cells.setdefault((record.party, record.issue), []).append((parts, str(record.origin)))
+        return cells
+
+    return data.derived("suggest-curated", build)
 
 
 def _story_sentences(data: Dataset) -> tuple[list[str], list[str]]:
@@ -659,16 +665,23 @@ def _story_sentences(data: Dataset) -> tuple[list[str], list[str]]:
     return data.derived("suggest-story-sentences", build)
 
 
-def _same_story(folded: str, data: Dataset, exclude: str | None) -> tuple[str, ...]:
-    """The stories (original source ids) in the data with a near-identical sentence (rapidfuzz ratio)."""
-    if len(folded) < SAME_SENTENCE_MIN:
-        return ()
+def _same_stories(sentences: list[Sentence], data: Dataset, exclude: str | None) -> list[tuple[str, ...]]:
+    """Per sentence, the stories (original source ids) in the data with a near-identical sentence."""
     texts, owners = _story_sentences(data)
-    hits = process.extract(
-        folded, texts, scorer=fuzz.ratio, score_cutoff=SAME_SENTENCE_RATIO, limit=None, processor=None
+    folded = [normalize(s.text) for s in sentences]
+    long = [i for i, text in enumerate(folded) if len(text) >= SAME_SENTENCE_MIN]
+    found: list[tuple[str, ...]] = [() for _ in sentences]
+    if not long or not texts:
+        return found
+    # One matrix of ratios (0 below the cutoff) is far faster than a search per sentence.
+    scores = process.cdist(
+        [folded[i] for i in long], texts, scorer=fuzz.ratio, score_cutoff=SAME_SENTENCE_RATIO, dtype=np.uint8
     )
-    stories = [data.story_of(owners[index]) for _, _, index in hits if owners[index] != exclude]
-    return tuple(dict.fromkeys(stories))
+    for row, i in enumerate(long):
+        hits = np.flatnonzero(scores[row])
+        stories = [data.story_of(owners[j]) for j in hits if owners[j] != exclude]
+        found[i] = tuple(dict.fromkeys(stories))
+    return found
 
 
 def _recorded_levels(data: Dataset) -> dict[tuple[str, str], tuple[str, str]]:
@@ -728,6 +741,7 @@ def candidates(
     cited = [_attribution(s, lexicon) for s in sentences]
     closing = _quotation_ends(sentences)
     actors = [_mentions(s, lexicon) for s in sentences]
+    stories = _same_stories(sentences, data, source_id)
     found: list[Candidate] = []
     for sentence in sentences:
         issues = _issue_hits(sentence.text, lexicon)
@@ -753,7 +767,7 @@ def candidates(
             continue
         folded = normalize(sentence.text)
         kind, kind_why = _kind(sentence.text)
-        story = _same_story(folded, data, source_id)
+        story = stories[sentence.index]
         for party in dict.fromkeys(parties):
             own = [m for m in mentions if m.party == party]
             named = next((m for m in own if m.speaker), None)
@@ -775,8 +789,8 @@ def candidates(
                 score, reasons = _score(hits, quantity, named, attribution, party, guess, kind, inferred)
                 where = tuple(
                     origin
-                    for p, i, parts, origin in curated
-                    if p == party and i == issue and parts and all(part in folded for part in parts)
+                    for parts, origin in curated.get((party, issue), ())
+                    if parts and all(part in folded for part in parts)
                 )
                 found.append(
                     Candidate(
