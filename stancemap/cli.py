@@ -68,7 +68,8 @@ def _document_error(path: Path, err: Exception) -> int:
 
 def cmd_suggest(args: argparse.Namespace) -> int:
     from stancemap.curate.add_source import DocumentError, read_document
-    from stancemap.curate.suggest import as_json, candidates, render_yaml
+    from stancemap.curate.stubs import as_json, render_yaml
+    from stancemap.curate.suggest import candidates
 
     try:
         _, text = read_document(args.file)

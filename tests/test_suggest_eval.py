@@ -22,7 +22,8 @@ from benchmarks.suggest_eval import (
 )
 from stancemap.check.load import load_dataset
 from stancemap.cli import main
-from stancemap.curate.suggest import SOURCE_PLACEHOLDER, Candidate, as_json, candidates, render_yaml
+from stancemap.curate.stubs import SOURCE_PLACEHOLDER, as_json, render_yaml
+from stancemap.curate.suggest import Candidate, candidates
 from stancemap.model.dataset import Dataset
 from tests.conftest import TODAY
 

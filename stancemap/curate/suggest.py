@@ -2,12 +2,8 @@
 
 How it reads a document (measured by ``python -m benchmarks.suggest_eval``):
 
-- Sentences: body lines (boilerplate and repeated paragraphs dropped as for sources), lines joined where a
-  line break is a soft wrap, then split after ``.``, ``!``, ``?`` or ``…`` (and any closing quote) when the
-  next word starts with a capital letter, a digit or an opening quote. A period after a known abbreviation
-  (``Jan.``, ``Gen.``, ``Mr.``), an initial (``J.``) or a dotted abbreviation (``U.S.``) does not end a
-  sentence, so two sentences may be merged but one is never cut: every quote is a substring of the text.
-  (pysbd and sentencex, tried in the same blocks, scored no better on the evaluation.)
+- Sentences: see stancemap.curate.sentences; every quote is a substring of the text. The proposals are
+  written out as YAML stubs or JSON by stancemap.curate.stubs.
 - Who is cited: "according to X", ", X said/told/added…" and "X said …" at the start, X resolved to a known
   speaker, to a party's role holder ("the Ukrainian president"), to a new person ("Foreign Minister Sergei
   Lavrov", who joins the party the sentence is about) or kept as written ("two people familiar with the
@@ -45,22 +41,18 @@ How it reads a document (measured by ``python -m benchmarks.suggest_eval``):
 
 from __future__ import annotations
 
-import json
 import re
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from stancemap.check.quotes import find_quote, fragments, normalize, quote_defects
+from stancemap.curate.sentences import OPENING_QUOTES, Sentence, split_sentences, word_set
 from stancemap.derive.matrix import current
 from stancemap.model.dataset import Dataset
-from stancemap.model.sourcetext import SourceText, parse_source_text
-from stancemap.yamlio.write import yaml_string
+from stancemap.model.sourcetext import parse_source_text
 
-SOURCE_PLACEHOLDER = "<id to fill>"
 DEFAULT_TOP = 0  # all
 DEFAULT_LEVEL = "supports"
 # A sentence of at least this many characters, this similar (rapidfuzz ratio, 0-100) to a sentence of a
@@ -70,57 +62,45 @@ SAME_SENTENCE_MIN = 40
 MIN_SCORE = 3
 SAME_SENTENCE_RATIO = 90
 
-OPENING_QUOTES = '“„«"'
 QUOTE_MARKS = frozenset('"“”„«»')
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Lower-case words (without their period) after which a period does not end a sentence.
-ABBREVIATIONS = _words(
-    """mr mrs ms dr prof gen lt col maj capt sgt adm cmdr sen rep gov pres st jr sr rev hon
-    jan feb mar apr jun jul aug sep sept oct nov dec no nos vs etc inc corp ltd co mt ft approx est dept
-    univ e.g i.e"""
-)
-PREPOSITIONS = _words(
+PREPOSITIONS = word_set(
     """in into to from for of with by on onto at against toward towards across over about than between among
     inside within without near via under beside around through"""
 )
-DETERMINERS = _words("the a an its their his her our this that these those")
+DETERMINERS = word_set("the a an its their his her our this that these those")
 # Verbs whose next noun is their object: "pushed Ukraine to", "asked Trump for", "deter Russia from".
-OBJECT_VERBS = _words(
+OBJECT_VERBS = word_set(
     """ask asks asked urge urges urged push pushes pushed press presses pressed tell tells told meet meets met
     attack attacks attacked invade invades invaded deter deters deterred expect expects expected want wants
     wanted help helps helped allow allows allowed let lets convince convinced persuade persuaded warn warns
     warned accuse accuses accused blame blames blamed thank thanks thanked invite invites invited"""
 )
 # Words that make up a role before or after a name ("Kremlin spokesman Dmitry Peskov").
-ROLE_WORDS = _words(
+ROLE_WORDS = word_set(
     """spokesman spokeswoman spokesperson president prime minister ministry foreign defence defense
     secretary state envoy special aide adviser advisor chief negotiator ambassador chancellor general gen
     lt col deputy official press leader premier senator sen representative rep commander head speaker
     policy security national vice first lawmaker diplomat secretary-general top senior interior"""
 )
 ADJECTIVE_ENDINGS = ("ian", "ean", "can", "ish", "ench", "man")
-ACTOR_NOUNS = _words(
+ACTOR_NOUNS = word_set(
     """leaders leader officials official government authorities allies negotiators negotiator delegation
     side diplomats diplomat lawmakers parliament ministry president minister envoy spokesman spokeswoman
     spokesperson presidency administration team counterparts partners"""
 )
-STANCE_NOUNS = _words(
+STANCE_NOUNS = word_set(
     """demand demands position positions proposal proposals plan plans offer offers refusal insistence
     rejection call calls condition conditions terms request requests stance red line lines"""
 )
-STOP_NAMES = _words(
+STOP_NAMES = word_set(
     """the a an in on at but and as after before if when while so this that these those he she it they we
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december"""
 )
 _NAME_TOKEN = r"[A-Z][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)*"
 _CAPITAL_RUN = re.compile(rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN})*")
-_TERMINATOR = re.compile(r"[.!?…]+[\"'”’»)\]]*")
 _PRONOUN_SAID = re.compile(
     r"\b(?:he|she)\s+(?:\w+\s+)?(?:said|says|added|adds|told|tells|noted|notes|stressed|stresses|insisted"
     r"|insists|warned|warns|wrote|writes|argued|argues|emphasi[sz]ed|demanded|demands|rejected|rejects)\b"
@@ -141,10 +121,10 @@ _SAID_AFTER = re.compile(
 # "Peskov said …", "U.S. Secretary of State Marco Rubio said …" at the start of the sentence.
 _SAID_BEFORE = re.compile(rf"^[“\"]?{_WHO}\s+(?:also\s+|earlier\s+|has\s+|had\s+)?(?:{_VERBS})\b")
 # Lower-case words a cited source may start with: "two people familiar with the text said".
-_CITED_DETERMINERS = _words("a an the two three four five several some one both many most other")
+_CITED_DETERMINERS = word_set("a an the two three four five several some one both many most other")
 # "The U.S. has not said", "Russia would never say": no one is cited.
-_NOT_CITED_ENDS = _words("not never has had have did does would will could")
-_PRONOUNS = _words("he she they it we i which who that and but as while when if this")
+_NOT_CITED_ENDS = word_set("not never has had have did does would will could")
+_PRONOUNS = word_set("he she they it we i which who that and but as while when if this")
 # A condition in the sentence makes the level conditional whatever else it says.
 _CONDITION = re.compile(
     r"\b(?:only (?:once|if|after|when|with)|provided (?:that )?|on condition that|conditional on"
@@ -188,17 +168,6 @@ CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """One sentence: ``[start, end)`` into the document text, and the block (paragraph) it is in."""
-
-    index: int
-    start: int
-    end: int
-    text: str
-    block: int
 
 
 @dataclass(frozen=True)
@@ -279,74 +248,6 @@ def _lexicon(data: Dataset) -> _Lexicon:
     }
     roles = {pid: [(p.name, p.role) for p in party.speakers] for pid, party in data.parties.items()}
     return _Lexicon(aliases, speakers, issues, roles, words)
-
-
-def _soft_wrap(before: str, after: str, gap: str) -> bool:
-    """True when a single line break between two lines only wraps one paragraph."""
-    if gap.count("\n") != 1 or re.search(r"[.!?:;\"”’)\]]$", before):
-        return False
-    return after[:1].islower() or before.endswith((",", "-")) or (len(before) >= 60 and after[:1].isalpha())
-
-
-def _blocks(source: SourceText) -> list[tuple[int, int]]:
-    """Spans of body text, consecutive lines joined where the break is a soft wrap."""
-    blocks: list[tuple[int, int]] = []
-    previous: int | None = None
-    for index, paragraph in enumerate(source.paragraphs):
-        if paragraph.kind != "body":
-            previous = None
-            continue
-        if previous is not None:
-            last = source.paragraphs[previous]
-            gap = source.text[last.end : paragraph.start]
-            if _soft_wrap(source.paragraph_text(previous), source.paragraph_text(index), gap):
-                blocks[-1] = (blocks[-1][0], paragraph.end)
-                previous = index
-                continue
-        blocks.append((paragraph.start, paragraph.end))
-        previous = index
-    return blocks
-
-
-def _ends_sentence(text: str, match: re.Match[str]) -> bool:
-    """Whether the terminator `match` in `text` ends a sentence (see the module docstring)."""
-    rest = text[match.end() :]
-    if not rest[:1].isspace():
-        return False
-    following = rest.lstrip()
-    following = following.lstrip(OPENING_QUOTES + "‘'([")
-    if not following or not (following[0].isupper() or following[0].isdigit()):
-        return False
-    if match.group() != ".":
-        return True
-    word = text[: match.start()].rsplit(None, 1)[-1] if text[: match.start()].strip() else ""
-    word = word.lstrip(OPENING_QUOTES + "‘'([")
-    if word.lower() in ABBREVIATIONS or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):
-        return False
-    return not re.fullmatch(r"[A-Z]", word)
-
-
-def split_sentences(text: str) -> list[Sentence]:
-    """The body sentences of a document, each an exact substring of `text`."""
-    source = parse_source_text(text)
-    sentences: list[Sentence] = []
-    for block, (start, end) in enumerate(_blocks(source)):
-        chunk = text[start:end]
-        cut = 0
-        for match in _TERMINATOR.finditer(chunk):
-            if _ends_sentence(chunk, match):
-                sentences.append(_sentence(text, start + cut, start + match.end(), block, len(sentences)))
-                cut = match.end()
-        if chunk[cut:].strip():
-            sentences.append(_sentence(text, start + cut, end, block, len(sentences)))
-    return sentences
-
-
-def _sentence(text: str, start: int, end: int, block: int, index: int) -> Sentence:
-    raw = text[start:end]
-    lead = len(raw) - len(raw.lstrip())
-    start, end = start + lead, start + len(raw.rstrip())
-    return Sentence(index, start, end, text[start:end], block)
 
 
 def _discover_speakers(sentences: list[Sentence], lexicon: _Lexicon) -> None:
@@ -882,120 +783,3 @@ def suggest(
     """The `top` best proposals (all of them when `top` is 0)."""
     found = candidates(text, data, source_id=source_id)
     return found[:top] if top else found
-
-
-def copied_story(found: Iterable[Candidate]) -> tuple[str, int, int] | None:
-    """(story, sentences also in it, sentences proposed) when most proposed sentences are in one story."""
-    sentences: dict[int, tuple[str, ...]] = {c.sentence.index: c.same_story for c in found}
-    counts = Counter(story for stories in sentences.values() for story in stories)
-    if not counts:
-        return None
-    story, shared = counts.most_common(1)[0]
-    return (story, shared, len(sentences)) if 2 * shared >= len(sentences) else None
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if value == int(value) else str(value)
-
-
-def _comment(text: str) -> str:
-    """Text safe for a YAML comment: one line."""
-    return " ".join(re.sub(r"[\r\n\x85\u2028\u2029]", " ", text).split())
-
-
-def render_yaml(found: Iterable[Candidate], data: Dataset, *, label: str, total: int | None = None) -> str:
-    """Stance stubs grouped by issue, then party, as YAML ready to paste under `stances:`."""
-    found = list(found)
-    lines = [
-        f"# Stance stubs suggested by `python -m stancemap suggest` for {_comment(label)}",
-        f"# ({len(found)} proposals" + (f" of {total})." if total is not None else ")."),
-        "# Everything below is a guess. For each stance: check the level against the issue's proposition,",
-        "# write the summary, set `source` to the document's id (add it first with `python -m stancemap",
-        "# add-source`), keep the best evidence, paste it under `stances:` in the issue's file and run",
-        "# `python -m stancemap validate`.",
-    ]
-    copied = copied_story(found)
-    if copied is not None:
-        story, shared, proposed = copied
-        lines.append(
-            f"# {shared} of the {proposed} proposed sentences are also in {story} (already in the data): this"
-        )
-        lines.append(
-            f"# looks like a syndicated copy; add it with copy_of: {story}. It is not new corroboration."
-        )
-    if not found:
-        lines.append("# No sentence names both a tracked party and an issue keyword.")
-        return "\n".join(lines) + "\n"
-    groups: dict[str, dict[str, list[Candidate]]] = {}
-    for candidate in found:
-        groups.setdefault(candidate.issue, {}).setdefault(candidate.party, []).append(candidate)
-    for issue, parties in groups.items():
-        proposition = data.issues[issue].proposition
-        lines.append("")
-        lines.append(f"{issue}:  # positions/stances/{issue}.yaml")
-        lines.append(f"  # proposition: {_comment(proposition)}")
-        for items in parties.values():
-            lines += _stub(items, data)
-    return "\n".join(lines) + "\n"
-
-
-def _stub(items: list[Candidate], data: Dataset) -> list[str]:
-    """One stance stub: the best proposal's guesses, and every proposal as evidence."""
-    best = items[0]
-    lines = [
-        f"  - party: {best.party}",
-        f"    level: {best.level}  # GUESS {_comment(best.level_why)}; check it against the proposition",
-        "    # summary: <write one neutral line>",
-    ]
-    quantity = next((item.quantity for item in items if item.quantity), None)
-    if quantity is not None and data.issues[best.issue].quantity is not None:
-        unit = data.issues[best.issue].quantity
-        lines.append(
-            f"    quantity: {_number(quantity.value)}  # GUESS in {_comment(unit.unit if unit else '')} from"
-        )
-        lines[-1] += f" '{_comment(quantity.text)}'"
-    lines.append("    evidence:")
-    for item in items:
-        lines.append(f"      - source: {SOURCE_PLACEHOLDER}")
-        lines.append(f"        quote: {yaml_string(item.sentence.text)}")
-        lines.append(f"        speaker: {{name: {yaml_string(item.speaker)}}}")
-        lines.append(f"        kind: {item.kind}  # GUESS: {_comment(item.kind_why)}")
-        lines.append(f"        # score {item.score}: {_comment('; '.join(item.reasons))}")
-        if item.party_inferred:
-            lines.append(
-                "        # the party is named only in a sentence before: set `attribution: inferred` and a"
-            )
-            lines.append("        # note saying why, or drop this evidence")
-        if item.same_story:
-            lines.append(
-                f"        # same sentence in {_comment(', '.join(item.same_story))} (already in the data):"
-                " the same story, not independent corroboration"
-            )
-        if item.curated:
-            lines.append(f"        # already evidence at {_comment(', '.join(item.curated))}")
-    return lines
-
-
-def as_json(found: Iterable[Candidate]) -> str:
-    """The proposals as a JSON list (for tools), best first."""
-    rows = [
-        {
-            "sentence": c.sentence.text,
-            "start": c.sentence.start,
-            "end": c.sentence.end,
-            "party": c.party,
-            "issue": c.issue,
-            "level": c.level,
-            "level_why": c.level_why,
-            "speaker": c.speaker,
-            "kind": c.kind,
-            "quantity": c.quantity.value if c.quantity else None,
-            "score": c.score,
-            "reasons": list(c.reasons),
-            "party_inferred": c.party_inferred,
-            "same_story": list(c.same_story),
-            "curated": list(c.curated),
-        }
-        for c in found
-    ]
-    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"

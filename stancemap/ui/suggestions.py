@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from stancemap.curate.suggest import Candidate, render_yaml, suggest
+from stancemap.curate.stubs import render_yaml
+from stancemap.curate.suggest import Candidate, suggest
 from stancemap.model.dataset import Dataset
 
 COLUMNS = ["Sentence", "Party", "Issue", "Level guess", "Speaker", "Kind", "Score", "Already evidence at"]
