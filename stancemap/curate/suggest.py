@@ -324,8 +324,8 @@ def _is_actor(text: str, match: re.Match[str]) -> bool:
     # "Russia's invasion", "Ukraine's neutrality": a possessive names an actor only before a word for people
     # or for a stance ("Russia's demands").
     if match.group()[-2:] in ("'s", "’s"):
-        following = re.findall(r"[\w-]+", text[match.end() :])[:2]  # "Russia's (maximalist) demands"
-        return any(word.lower() in ACTOR_NOUNS | STANCE_NOUNS for word in following)
+        next_words = re.findall(r"[\w-]+", text[match.end() :])[:2]  # "Russia's (maximalist) demands"
+        return any(word.lower() in ACTOR_NOUNS | STANCE_NOUNS for word in next_words)
     # "Russian drones", "a European force": an adjective names an actor only before a word for people.
     if match.group().lower().endswith(ADJECTIVE_ENDINGS) and " " not in match.group():
         following = re.match(r"\s+([\w-]+)", text[match.end() :])
