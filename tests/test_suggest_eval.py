@@ -22,6 +22,7 @@ from benchmarks.suggest_eval import (
 )
 from stancemap.check.load import load_dataset
 from stancemap.cli import main
+from stancemap.curate.sentences import split_sentences
 from stancemap.curate.stubs import SOURCE_PLACEHOLDER, as_json, render_yaml
 from stancemap.curate.suggest import Candidate, candidates
 from stancemap.model.dataset import Dataset
@@ -84,6 +85,15 @@ def test_a_label_not_in_its_text_is_an_error(dataset: Dataset) -> None:
     broken = Article(article.name, article.text.replace("30, 40 or 50", "sixty"), None, article.labels)
     with pytest.raises(ValueError, match="label quote not in the text"):
         score([broken], dataset)
+
+
+def test_a_quotation_after_a_single_letter_starts_a_sentence() -> None:
+    text = "“We must act,” Zelenskyy said on X. “Only guarantees deliver peace.” J. Smith agreed."
+    assert [s.text for s in split_sentences(text)] == [
+        "“We must act,” Zelenskyy said on X.",
+        "“Only guarantees deliver peace.”",
+        "J. Smith agreed.",  # the initial before a name does not end it
+    ]
 
 
 # --- the failure cases of issue 11 ----------------------------------------------------------------------

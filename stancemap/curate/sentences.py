@@ -3,9 +3,9 @@
 Body lines (boilerplate and repeated paragraphs dropped as for sources) are joined where a line break is a
 soft wrap, then split after ``.``, ``!``, ``?`` or ``…`` (and any closing quote) when the next word starts
 with a capital letter, a digit or an opening quote. A period after a known abbreviation (``Jan.``, ``Gen.``,
-``Mr.``), an initial (``J.``) or a dotted abbreviation (``U.S.``) does not end a sentence, so two sentences
-may be merged but one is never cut: every sentence is a substring of the text. (pysbd and sentencex, tried
-in the same blocks, scored no better in ``python -m benchmarks.suggest_eval``.)
+``Mr.``), an initial (``J.``, unless a quotation follows) or a dotted abbreviation (``U.S.``) does not end a
+sentence, so two sentences may be merged but one is never cut: every sentence is a substring of the text.
+(pysbd and sentencex, tried in the same blocks, scored no better in ``python -m benchmarks.suggest_eval``.)
 """
 
 from __future__ import annotations
@@ -75,8 +75,8 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
     rest = text[match.end() :]
     if not rest[:1].isspace():
         return False
-    following = rest.lstrip()
-    following = following.lstrip(OPENING_QUOTES + "‘'([")
+    opens_quote = rest.lstrip()[:1] in OPENING_QUOTES
+    following = rest.lstrip().lstrip(OPENING_QUOTES + "‘'([")
     if not following or not (following[0].isupper() or following[0].isdigit()):
         return False
     if match.group() != ".":
@@ -85,7 +85,8 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
     word = word.lstrip(OPENING_QUOTES + "‘'([")
     if word.lower() in ABBREVIATIONS or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):
         return False
-    return not re.fullmatch(r"[A-Z]", word)
+    # An initial comes before a name, not a quotation: "said on X. “Only …" ends there.
+    return opens_quote or not re.fullmatch(r"[A-Z]", word)
 
 
 def split_sentences(text: str) -> list[Sentence]:
