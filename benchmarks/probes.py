@@ -17,7 +17,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 # The app's pages, as app.py names them in its `view` link parameter.
-PAGES = ("matrix", "issue", "party", "agreement", "timeline", "strength", "sources", "data")
+PAGES = ("matrix", "search", "issue", "party", "agreement", "timeline", "strength", "sources", "data")
 
 
 def probe_load(root: Path) -> dict[str, object]:

@@ -36,7 +36,11 @@ def rows_height(frame: pd.DataFrame, column: str, step: int) -> int:
     return int(frame[column].nunique()) * step + CHROME_HEIGHT
 
 
-def positions_chart(frame: pd.DataFrame) -> alt.LayerChart:
+# What alt.layer gives: a FacetChart only when every layer has the same facet encoding (none here do).
+Layered = alt.LayerChart | alt.FacetChart
+
+
+def positions_chart(frame: pd.DataFrame) -> Layered:
     """Strip chart: a mark per party on each issue row at its level; hollow marks for no position."""
     frame = with_order(frame, "issue_title", "party_name")
     base = alt.Chart(frame).encode(
@@ -83,7 +87,7 @@ def positions_chart(frame: pd.DataFrame) -> alt.LayerChart:
     missing = base.transform_filter(~alt.datum.has_position).mark_point(
         filled=False, size=110, color="#969696", strokeDash=[2, 2]
     )
-    return (known + red + missing).properties(
+    return alt.layer(known, red, missing).properties(
         # "container": the level columns share the width there is, instead of a fixed step each (which ran
         # past a phone's screen).
         width="container",
@@ -92,7 +96,7 @@ def positions_chart(frame: pd.DataFrame) -> alt.LayerChart:
     )
 
 
-def agreement_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
+def agreement_heatmap(frame: pd.DataFrame) -> Layered:
     """Party × party heatmap of mean level distance, the number of shared issues in each cell."""
     frame = with_order(frame, "party_a_name", "party_b_name")
     x = alt.X(
@@ -124,7 +128,7 @@ def agreement_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
         text="label:N",
         color=alt.condition(alt.datum.distance >= MAX_DISTANCE / 2, alt.value("white"), alt.value("black")),
     )
-    return (comparable + other + text).properties(
+    return alt.layer(comparable, other, text).properties(
         width="container",
         height=rows_height(frame, "party_a_name", 48),
         title="Distance between parties on shared issues",
@@ -145,7 +149,7 @@ def by_order(column: str) -> alt.EncodingSortField:
     return alt.EncodingSortField(field=f"{column}_order", op="min")
 
 
-def timeline_chart(stances: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChart:
+def timeline_chart(stances: pd.DataFrame, events: pd.DataFrame) -> Layered:
     """Each stance's as_of interval as a bar with a point at its latest date; events as rules or bands."""
     stances = with_order(stances, "row")
     tooltip = [
@@ -217,7 +221,8 @@ def timeline_chart(stances: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChar
 def _clipped(frame: pd.DataFrame, low: pd.Timestamp, high: pd.Timestamp) -> pd.DataFrame:
     """The rows overlapping [low, high], their start and end clipped to it (the text keeps the true dates)."""
     inside = frame[(frame["end"] >= low) & (frame["start"] <= high)]
-    return inside.assign(start=inside["start"].clip(lower=low), end=inside["end"].clip(upper=high))
+    start, end = inside["start"], inside["end"]
+    return inside.assign(start=start.where(start >= low, low), end=end.where(end <= high, high))
 
 
 def time_domain(stances: pd.DataFrame, events: pd.DataFrame) -> list[pd.Timestamp] | None:

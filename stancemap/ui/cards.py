@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
+from stancemap.derive.frames import Cells
 from stancemap.derive.matrix import NO_POSITION
 from stancemap.derive.strength import evidence_strength
-from stancemap.derive.tables import Cells
 from stancemap.model.codebook import NO_POSITION_MEANING
 from stancemap.model.dataset import Dataset
 from stancemap.ui import render

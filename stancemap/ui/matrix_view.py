@@ -8,8 +8,8 @@ from typing import Any
 
 import streamlit as st
 
+from stancemap.derive.frames import ISSUE_COLUMN, Axes, Matrix, build_matrix
 from stancemap.derive.matrix import current
-from stancemap.derive.tables import ISSUE_COLUMN, Axes, Matrix, build_matrix
 from stancemap.model.dataset import Dataset
 from stancemap.ui import cards, controls, drilldown, render
 
