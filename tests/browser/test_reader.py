@@ -166,6 +166,7 @@ def test_on_a_phone_every_party_shows_on_every_issue_without_sideways_scrolling(
 ) -> None:
     page, _ = console
     open_app(page, bundled)
+    page.locator(".sm-cards .sm-card").first.wait_for()
     assert page.locator(MATRIX).is_hidden()  # the wide table gives way to the cards
     cards = page.locator(".sm-cards .sm-card")
     assert cards.count() == 11
@@ -184,6 +185,8 @@ def test_on_a_desktop_the_table_shows_and_the_cards_do_not(
 ) -> None:
     page, _ = console
     open_app(page, bundled)
+    page.locator(MATRIX).wait_for()
+    page.locator(".sm-cards").wait_for(state="hidden")
     assert page.locator(MATRIX).is_visible() and page.locator(".sm-cards").is_hidden()
     assert DESKTOP["width"] > NARROW_PX >= PHONE["width"]
 

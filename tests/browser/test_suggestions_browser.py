@@ -24,6 +24,8 @@ def bundled(app_server: AppServerFactory) -> str:
 def test_switching_on_suggestions_lists_proposals_and_stubs(page: Page, bundled: str) -> None:
     open_app(page, f"{bundled}/?view=sources&source={SOURCE}")
     page.get_by_text("Suggest evidence from this source").wait_for()
+    # The page's two tables (every source, and the stances citing this one) mount a moment after the text.
+    page.locator(DATAFRAME).nth(1).wait_for()
     frames = page.locator(DATAFRAME).count()
     assert not page.locator(CODE).filter(has_text="Stance stubs suggested").count()
     page.locator(TOGGLE).click()
