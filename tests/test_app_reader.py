@@ -33,7 +33,7 @@ def test_typing_a_search_writes_it_to_the_link_and_finds_the_quote() -> None:
     at.text_input(key=SEARCH_KEY).input("CRIMÉA").run()
     assert at.query_params == {"view": "search", "q": "CRIMÉA"}
     page = html(at)
-    assert "1 evidence item in 1 cell hold" in page and "Russia on Crimea" in page
+    assert "1 evidence item in 1 cell holds “CRIMÉA”." in page and "Russia on Crimea" in page
     assert '">Crimea</mark>n peninsula' in page  # accents and case ignored, the original text marked
 
 

@@ -81,7 +81,8 @@ def show(data: Dataset) -> None:
         return
     cells = {hit.cell for hit in hits}
     items = "evidence item" + "s" * (len(hits) != 1)
-    found = f"{len(hits)} {items} in {len(cells)} cell{'s' * (len(cells) != 1)} hold “{state.search}”"
+    verb = "holds" if len(hits) == 1 else "hold"
+    found = f"{len(hits)} {items} in {len(cells)} cell{'s' * (len(cells) != 1)} {verb} “{state.search}”"
     if len(hits) > MAX_SHOWN:
         found += f"; the first {MAX_SHOWN} are shown: add a word to narrow the search"
     st.html(render.note(found + "."))

@@ -272,7 +272,7 @@ def test_searching_a_word_lists_its_quotes_and_opens_a_cell(
     box.press("Enter")
     page.wait_for_url(lambda url: query(url) == {"view": "search", "q": "crimea"})
     wait_for_app(page)
-    page.get_by_text("1 evidence item in 1 cell hold “crimea”.").wait_for()
+    page.get_by_text("1 evidence item in 1 cell holds “crimea”.").wait_for()
     hit = page.locator('[data-testid="stHtml"]').filter(has_text="Russia on Crimea")
     assert hit.locator("mark").inner_text() == "Crimea"
     no_sideways_scroll(page)
