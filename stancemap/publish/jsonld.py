@@ -8,9 +8,6 @@ from typing import Any
 from stancemap.model.codebook import KIND_LABELS
 from stancemap.model.dataset import Dataset, StanceRecord
 
-# In a <script> element, "</script>" or "<!--" in a string would end or confuse it; JSON allows \u escapes.
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-
 
 def claim(data: Dataset, record: StanceRecord, *, url: str | None, version: str) -> dict[str, Any]:
     """The stance of `record` as a schema.org Claim whose appearances are Quotations based on NewsArticles."""
@@ -60,5 +57,8 @@ def claim(data: Dataset, record: StanceRecord, *, url: str | None, version: str)
 
 
 def script_json(value: object) -> str:
-    """JSON that is safe inside a <script type="application/ld+json"> element."""
-    return json.dumps(value, ensure_ascii=False, indent=1).translate(_SCRIPT_SAFE)
+    """Compact JSON that is safe inside a <script> element (the C encoder: indenting is 10× slower)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # In a <script> element "</script>" or "<!--" inside a string would end or confuse it; JSON allows \u
+    # escapes. Three str.replace calls are about ten times faster than str.translate with a table.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -71,8 +71,8 @@ class Citing:
     """A cited form of one evidence item."""
 
     text: str
-    bibtex: str
-    csl_json: str
+    bibtex: str | None  # BibTeX and CSL-JSON for the shown stance's evidence; older stances keep the text
+    csl_json: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +155,9 @@ def stance_view(
                 published_basis=source.published_basis,
                 copy_of=data.sources[source.copy_of].headline if source.copy_of in data.sources else None,
                 url=http_url(source.url),
-                citation=Citing(citation.text(), citation.bibtex(), citation.csl_json()),
+                citation=Citing(citation.text(), citation.bibtex(), citation.csl_json())
+                if shown
+                else Citing(citation.text(), None, None),
             )
         )
     return StanceView(

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import multiprocessing
+import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from stancemap.derive import export
+from stancemap.derive.highlight import Piece
 from stancemap.derive.matrix import (
     LEVEL_COLOURS,
     NO_POSITION,
@@ -23,6 +30,7 @@ from stancemap.derive.matrix import (
     histories,
     level_colours,
 )
+from stancemap.derive.matrix_image import matrix_png, matrix_svg
 from stancemap.derive.tables import Cells, citations
 from stancemap.model.codebook import (
     KIND_LABELS,
@@ -49,7 +57,26 @@ ENVIRONMENT = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=False,
     keep_trailing_newline=True,
+    auto_reload=False,  # templates do not change during a build; checking cost two stat calls a page
 )
+
+
+@functools.cache
+def chip(level: str) -> Markup:
+    """A level's coloured label, its meaning on hover (six distinct chips, so each is built once)."""
+    return Markup('<span class="chip {}" title="{}">{}</span>').format(
+        pages.level_class(level), pages.level_meaning(level), level
+    )
+
+
+def marked(runs: Iterable[Piece]) -> Markup:
+    """Escaped text with the quoted runs in <mark> (a filter: far cheaper than a macro per run)."""
+    # html.escape on plain strs and one Markup at the end: a Markup per run made this the build's hot spot.
+    return Markup("".join(f"<mark>{escape(p.text)}</mark>" if p.marked else escape(p.text) for p in runs))
+
+
+ENVIRONMENT.globals["chip"] = chip
+ENVIRONMENT.filters["marked"] = marked
 
 
 @dataclass(frozen=True)
@@ -64,12 +91,20 @@ class Site:
 
 
 @dataclass(frozen=True)
-class Extras:
-    """Optional outputs from elsewhere: the matrix images and the changelog page's body."""
+class Task:
+    """One independent share of a build: section `name`, share `part` of `parts`."""
 
-    matrix_svg: str | None = None
-    matrix_png: bytes | None = None
-    changelog: Any = None  # a value for changelog.html (see publish/changes), None to leave the page out
+    name: str
+    part: int
+    parts: int
+
+
+@dataclass(frozen=True)
+class Extras:
+    """Optional outputs: the matrix images (vl-convert) and the changelog page's content."""
+
+    images: bool = True
+    changelog: Any = None  # a value for changelog.html, None to leave the page out
 
 
 def codebook() -> dict[str, Any]:
@@ -119,6 +154,7 @@ class Builder:
         self.version = version
         self.base_url = base_url
         self.extras = extras
+        self.images = extras.images
         self.today = version.date
         self.cells = current(data, as_of=self.today)
         self.codebook = codebook()
@@ -126,6 +162,7 @@ class Builder:
             "version": version,
             "problems": self.problems,
             "has_changelog": extras.changelog is not None,
+            "has_images": extras.images,
             "codebook": self.codebook,
             "red_line_mark": RED_LINE_MARK,
             "red_line_meaning": RED_LINE_MEANING,
@@ -137,10 +174,46 @@ class Builder:
         context = self.common | {"root": layout.root_of(page), "page": page, "description": ""} | values
         return ENVIRONMENT.get_template(template).render(context).encode()
 
-    def files(self) -> Iterator[tuple[str, bytes]]:
-        data = self.data
+    def tasks(self, parts: int) -> list[Task]:
+        """The build cut into independent tasks; the many cell and source pages into `parts` shares each."""
+        shared = [Task(name, part, parts) for name in ("cells", "sources") for part in range(parts)]
+        single = [Task(name, 0, 1) for name in ("assets", "matrix", "parties", "issues", "about", "data")]
+        images = [Task("images", 0, 1)] if self.images else []
+        return [*shared, *single, *images]
+
+    def run(self, task: Task) -> Iterator[tuple[str, bytes]]:
+        """The (path, bytes) of one task's files."""
+        sections: dict[str, Callable[[int, int], Iterator[tuple[str, bytes]]]] = {
+            "cells": self.cell_pages,
+            "sources": self.source_pages,
+            "assets": self.assets,
+            "matrix": self.matrix_pages,
+            "parties": self.party_pages,
+            "issues": self.issue_pages,
+            "about": self.about_page,
+            "data": self.data_files,
+            "images": self.image_files,
+        }
+        return sections[task.name](task.part, task.parts)
+
+    def assets(self, part: int = 0, parts: int = 1) -> Iterator[tuple[str, bytes]]:
         yield layout.STYLESHEET, stylesheet().encode()
         yield layout.SCRIPT, (STATIC / "site.js").read_bytes()
+        if self.extras.changelog is not None:
+            yield (
+                layout.CHANGELOG,
+                self.render(
+                    "changelog.html", layout.CHANGELOG, title="Changes", changelog=self.extras.changelog
+                ),
+            )
+
+    def image_files(self, part: int = 0, parts: int = 1) -> Iterator[tuple[str, bytes]]:
+        version = str(self.version)
+        yield layout.MATRIX_SVG, matrix_svg(self.data, self.today, version=version).encode()
+        yield layout.MATRIX_PNG, matrix_png(self.data, self.today, version=version)
+
+    def matrix_pages(self, part: int = 0, parts: int = 1) -> Iterator[tuple[str, bytes]]:
+        data = self.data
         rows = pages.matrix_rows(data, self.cells, self.today)
         parties = [{"id": pid, "name": party.name} for pid, party in data.parties.items()]
         yield (
@@ -168,27 +241,10 @@ class Builder:
                 full_page=layout.INDEX,
             ),
         )
-        yield from self.cell_pages()
-        yield from self.party_pages()
-        yield from self.issue_pages()
-        yield from self.source_pages()
-        yield from self.about_page()
-        yield from self.data_files()
-        if self.extras.changelog is not None:
-            yield (
-                layout.CHANGELOG,
-                self.render(
-                    "changelog.html", layout.CHANGELOG, title="Changes", changelog=self.extras.changelog
-                ),
-            )
-        if self.extras.matrix_svg is not None:
-            yield layout.MATRIX_SVG, self.extras.matrix_svg.encode()
-        if self.extras.matrix_png is not None:
-            yield layout.MATRIX_PNG, self.extras.matrix_png
 
-    def cell_pages(self) -> Iterator[tuple[str, bytes]]:
+    def cell_pages(self, part: int = 0, parts: int = 1) -> Iterator[tuple[str, bytes]]:
         version = str(self.version)
-        for party, issue in histories(self.data):
+        for party, issue in list(histories(self.data))[part::parts]:
             page = layout.cell_page(party, issue)
             permalink = layout.permalink(self.base_url, page)
             shown = self.cells.get((party, issue))
@@ -213,7 +269,7 @@ class Builder:
     def _recorded(self) -> set[tuple[str, str]]:
         return set(histories(self.data))
 
-    def party_pages(self) -> Iterator[tuple[str, bytes]]:
+    def party_pages(self, part: int = 0, parts: int = 1) -> Iterator[tuple[str, bytes]]:
         data, recorded = self.data, self._recorded()
         items = [
             {"page": layout.party_page(pid), "name": p.name, "detail": ""} for pid, p in data.parties.items()
@@ -233,7 +289,7 @@ class Builder:
             page = layout.party_page(pid)
             yield page, self.render("party.html", page, title=party.name, party=party, lines=lines)
 
-    def issue_pages(self) -> Iterator[tuple[str, bytes]]:
+    def issue_pages(self, part: int = 0, parts: int = 1) -> Iterator[tuple[str, bytes]]:
         data, recorded = self.data, self._recorded()
         items = [
             {"page": layout.issue_page(iid), "name": issue.title, "detail": issue.proposition}
@@ -265,7 +321,7 @@ class Builder:
                 ),
             )
 
-    def source_pages(self) -> Iterator[tuple[str, bytes]]:
+    def source_pages(self, part: int = 0, parts: int = 1) -> Iterator[tuple[str, bytes]]:
         data = self.data
         cited = citations(data)
         spans = pages.quoted_spans(data)
@@ -277,8 +333,9 @@ class Builder:
             }
             for sid, source in data.sources.items()
         ]
-        yield layout.SOURCES, self.render("list.html", layout.SOURCES, title="Sources", items=items)
-        for sid, source in data.sources.items():
+        if part == 0:
+            yield layout.SOURCES, self.render("list.html", layout.SOURCES, title="Sources", items=items)
+        for sid, source in list(data.sources.items())[part::parts]:
             page = layout.source_page(sid)
             yield (
                 page,
@@ -294,7 +351,7 @@ class Builder:
                 ),
             )
 
-    def about_page(self) -> Iterator[tuple[str, bytes]]:
+    def about_page(self, part: int = 0, parts: int = 1) -> Iterator[tuple[str, bytes]]:
         data = self.data
         evidence = sum(len(r.stance.evidence) for r in data.stances)
         counts = (
@@ -311,19 +368,17 @@ class Builder:
                 counts=counts,
                 columns=[*export.COLUMNS.items(), ("dataset_version", DATASET_VERSION_COLUMN)],
                 embed_code=code,
-                has_images=self.extras.matrix_svg is not None,
             ),
         )
 
-    def data_files(self) -> Iterator[tuple[str, bytes]]:
+    def data_files(self, part: int = 0, parts: int = 1) -> Iterator[tuple[str, bytes]]:
         data, version = self.data, str(self.version)
         table = export.evidence_table(data).assign(dataset_version=version)
         yield layout.EVIDENCE_CSV, export.to_csv(table).encode()
         yield (
             layout.STANCES_JSON,
             (
-                json.dumps(stances_document(data, self.version, self.cells), ensure_ascii=False, indent=1)
-                + "\n"
+                json.dumps(stances_document(data, self.version, self.cells), ensure_ascii=False) + "\n"
             ).encode(),
         )
         yield layout.QUOTES_JS, quotes_script(data, version).encode()
@@ -398,6 +453,33 @@ def prepare(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
+# Set in the parent just before the worker processes fork, so they inherit the dataset instead of pickling it.
+_ACTIVE: tuple[Builder, Path] | None = None
+
+
+def _write(out: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
+    written = []
+    for name, content in files:
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        written.append(name)
+    return written
+
+
+def _run_task(task: Task) -> list[str]:
+    assert _ACTIVE is not None, "a worker runs only inside build()"
+    builder, out = _ACTIVE
+    return _write(out, builder.run(task))
+
+
+def default_jobs() -> int:
+    """Worker processes: one per core, and none where processes cannot fork (each file is the same anyway)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
 def build(
     data: Dataset,
     out: Path,
@@ -406,15 +488,30 @@ def build(
     problems: Iterable[Problem] = (),
     base_url: str | None = None,
     extras: Extras | None = None,
+    jobs: int | None = None,
 ) -> Site:
-    """Write the site for `data` into `out` (emptied first if it holds an earlier build)."""
+    """Write the site for `data` into `out` (emptied first if it holds an earlier build).
+
+    The pages are independent, so `jobs` forked processes render shares of them; every file's bytes depend
+    only on the data, the version and `base_url`, never on the order the shares finish in.
+    """
+    global _ACTIVE
     prepare(out)
     builder = Builder(data, problems, version=version, base_url=base_url, extras=extras or Extras())
-    written = []
-    for name, content in builder.files():
-        path = out / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        written.append(name)
+    jobs = default_jobs() if jobs is None else jobs
+    tasks = builder.tasks(parts=max(jobs, 1))
+    written: list[str] = []
+    if jobs <= 1:
+        for task in tasks:
+            written += _write(out, builder.run(task))
+    else:
+        _ACTIVE = (builder, out)
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                for names in pool.map(_run_task, tasks):
+                    written += names
+        finally:
+            _ACTIVE = None
     (out / layout.MARKER).write_text(f"Stancemap site, dataset {version}\n", encoding="utf-8")
     return Site(out, tuple(sorted(written)))
