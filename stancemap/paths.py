@@ -12,3 +12,5 @@ EVENTS_FILE = "positions/events.yaml"
 STANCES_DIR = "positions/stances"
 # A news article is tens of kilobytes; the cap keeps a stray huge file from being read into memory.
 SOURCE_MAX_BYTES = 5_000_000
+# The published site's public address (python -m stancemap publish --base-url; the app links cells to it).
+SITE_URL_VARIABLE = "STANCEMAP_SITE_URL"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from stancemap.derive.changes import Change, Release
 from stancemap.derive.citation import cite
 from stancemap.derive.highlight import ContextParagraph, Piece, pieces, quote_context
 from stancemap.derive.matrix import LEVEL_COLOURS, NO_POSITION, RED_LINE_MARK, history
@@ -328,3 +330,76 @@ def citing_items(data: Dataset, cited: Cited) -> list[CitingItem]:
         )
         for record, index in cited
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeLine:
+    cell: str  # "Russia on Crimea"
+    page: str | None  # the cell's page, when the cell is in this build
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseView:
+    version: str
+    date: str
+    commit: str
+    subject: str
+    problems: int
+    this_build: bool
+    changes: list[ChangeLine]
+
+
+CHANGE_WORDS: dict[str, str] = {
+    "added": "stance added",
+    "removed": "stance removed",
+    "as_of": "date",
+    "level": "level",
+    "quantity": "quantity",
+    "red_line": "red line",
+    "summary": "summary",
+    "conditions": "conditions",
+    "evidence_added": "evidence added",
+    "evidence_removed": "evidence removed",
+    "evidence_edited": "evidence edited",
+}
+
+
+def change_text(change: Change) -> str:
+    """One change in words: 'level: supports → demands', 'evidence added: src-1: “…”'."""
+    what = CHANGE_WORDS.get(change.kind, change.kind)
+    where = f"as of {change.as_of}: "
+    if change.evidence is not None:
+        return f"{where}{what}: {change.evidence.speaker.name}: “{change.evidence.quote}”"
+    if change.kind in ("added", "removed"):
+        return f"{where}{what} ({change.after or change.before})"
+    return f"{where}{what}: {change.before or '—'} → {change.after or '—'}"
+
+
+def release_views(data: Dataset, releases: Sequence[Release], digest: str) -> list[ReleaseView]:
+    """The data's releases, newest first, each change named by the cell it is in (by name where known)."""
+    recorded = {(r.party, r.issue) for r in data.stances}
+    views = []
+    for release in releases:
+        lines = []
+        for change in release.changes:
+            party = data.parties[change.party].name if change.party in data.parties else change.party
+            issue = data.issues[change.issue].title if change.issue in data.issues else change.issue
+            page = (
+                layout.cell_page(change.party, change.issue)
+                if (change.party, change.issue) in recorded
+                else None
+            )
+            lines.append(ChangeLine(f"{party} on {issue}", page, change_text(change)))
+        views.append(
+            ReleaseView(
+                version=f"{release.date.date().isoformat()}.{release.dataset_version}",
+                date=release.date.date().isoformat(),
+                commit=release.commit[:12],
+                subject=release.subject,
+                problems=release.problems,
+                this_build=release.dataset_version == digest,
+                changes=lines,
+            )
+        )
+    return views

@@ -7,7 +7,7 @@ import json
 import multiprocessing
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from html import escape
@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from stancemap.derive import export
+from stancemap.derive.changes import Release
 from stancemap.derive.highlight import Piece
 from stancemap.derive.matrix import (
     LEVEL_COLOURS,
@@ -104,7 +105,7 @@ class Extras:
     """Optional outputs: the matrix images (vl-convert) and the changelog page's content."""
 
     images: bool = True
-    changelog: Any = None  # a value for changelog.html, None to leave the page out
+    releases: Sequence[Release] | None = None  # derive.changes.releases(root); None leaves the page out
 
 
 def codebook() -> dict[str, Any]:
@@ -161,7 +162,7 @@ class Builder:
         self.common = {
             "version": version,
             "problems": self.problems,
-            "has_changelog": extras.changelog is not None,
+            "has_changelog": extras.releases is not None,
             "has_images": extras.images,
             "codebook": self.codebook,
             "red_line_mark": RED_LINE_MARK,
@@ -199,12 +200,11 @@ class Builder:
     def assets(self, part: int = 0, parts: int = 1) -> Iterator[tuple[str, bytes]]:
         yield layout.STYLESHEET, stylesheet().encode()
         yield layout.SCRIPT, (STATIC / "site.js").read_bytes()
-        if self.extras.changelog is not None:
+        if self.extras.releases is not None:
+            releases = pages.release_views(self.data, self.extras.releases, self.version.digest)
             yield (
                 layout.CHANGELOG,
-                self.render(
-                    "changelog.html", layout.CHANGELOG, title="Changes", changelog=self.extras.changelog
-                ),
+                self.render("changelog.html", layout.CHANGELOG, title="Changes", releases=releases),
             )
 
     def image_files(self, part: int = 0, parts: int = 1) -> Iterator[tuple[str, bytes]]:

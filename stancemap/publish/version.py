@@ -1,60 +1,32 @@
-"""The dataset version a published site names: a content hash of what loaded, and the release date."""
+"""The version a published site names: the content hash of what loaded (derive.version) and a date."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from stancemap.derive.changes import DATA_FOLDERS
+from stancemap.derive.version import dataset_version
 from stancemap.model.dataset import Dataset
-from stancemap.paths import SOURCES_FILE, STANCES_DIR
-
-DIGEST_LENGTH = 12  # hex digits: enough to tell releases apart, short enough to cite
 
 
 @dataclass(frozen=True)
 class DatasetVersion:
-    """`2026-11-24.3f2a9c1b7d0e`: the release date and the first hex digits of the data's content hash."""
+    """`2026-11-24.3f2a9c1b7d0e`: the release date and derive.version's content hash of the loaded data."""
 
     date: dt.date
     digest: str
 
     def __str__(self) -> str:
-        return f"{self.date.isoformat()}.{self.digest[:DIGEST_LENGTH]}"
+        return f"{self.date.isoformat()}.{self.digest}"
 
 
-def content_digest(data: Dataset) -> str:
-    """SHA-256 over every loaded record and source text, in data order.
-
-    It hashes what validated, not the files' bytes, so a comment or a reformatted YAML file keeps the version,
-    and a record that failed its checks (and is not published) does not count.
-    """
-    digest = hashlib.sha256()
-
-    def add(kind: str, payload: str) -> None:
-        digest.update(f"{kind}\0{len(payload)}\0{payload}\0".encode())
-
-    for source_id, source in data.sources.items():
-        add("source", source.model_dump_json())
-        if source_id in data.texts:
-            add("text", data.texts[source_id].text)
-    for party in data.parties.values():
-        add("party", party.model_dump_json())
-    for issue in data.issues.values():
-        add("issue", issue.model_dump_json())
-    for record in data.stances:
-        add("stance", f"{record.issue}\0{record.stance.model_dump_json()}")
-    for event in data.events:
-        add("event", event.event.model_dump_json())
-    return digest.hexdigest()
-
-
-def dataset_version(data: Dataset, date: dt.date) -> DatasetVersion:
-    return DatasetVersion(date, content_digest(data))
+def version_of(data: Dataset, date: dt.date) -> DatasetVersion:
+    return DatasetVersion(date, dataset_version(data))
 
 
 def release_date(root: Path, *, given: dt.date | None = None, env: Mapping[str, str] = os.environ) -> dt.date:
@@ -71,10 +43,9 @@ def release_date(root: Path, *, given: dt.date | None = None, env: Mapping[str, 
 
 def last_data_commit(root: Path) -> dt.date | None:
     """The committer date of the newest commit touching the data under `root`, or None outside git."""
-    folders = [str(Path(SOURCES_FILE).parent), str(Path(STANCES_DIR).parent)]
     try:
         found = subprocess.run(
-            ["git", "log", "-1", "--format=%cs", "--", *folders],
+            ["git", "log", "-1", "--format=%cs", "--first-parent", "--", *DATA_FOLDERS],
             cwd=root,
             capture_output=True,
             text=True,
