@@ -21,10 +21,10 @@ class Piece(NamedTuple):
 
 
 def pieces(text: str, start: int, end: int, spans: Iterable[Span]) -> list[Piece]:
-    """`text[start:end]` cut into runs inside and outside `spans` (overlapping spans merge)."""
+    """`text[start:end]` cut into runs inside and outside `spans` (overlapping or touching spans merge)."""
     found: list[Piece] = []
     position = start
-    for span_start, span_end in sorted(spans):
+    for span_start, span_end in _merged(spans):
         left, right = max(span_start, position), min(span_end, end)
         if left >= right:
             continue
@@ -35,6 +35,16 @@ def pieces(text: str, start: int, end: int, spans: Iterable[Span]) -> list[Piece
     if end > position or not found:
         found.append(Piece(text[position:end], False))
     return found
+
+
+def _merged(spans: Iterable[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for span_start, span_end in sorted(spans):
+        if merged and span_start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], span_end))
+        else:
+            merged.append((span_start, span_end))
+    return merged
 
 
 def quote_paragraphs(source: SourceText, spans: Sequence[Span]) -> list[int]:

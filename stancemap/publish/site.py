@@ -498,7 +498,7 @@ def build(
     global _ACTIVE
     prepare(out)
     builder = Builder(data, problems, version=version, base_url=base_url, extras=extras or Extras())
-    jobs = default_jobs() if jobs is None else jobs
+    jobs = 1 if jobs is None else jobs
     tasks = builder.tasks(parts=max(jobs, 1))
     written: list[str] = []
     if jobs <= 1:
