@@ -167,7 +167,6 @@ def cmd_publish(args: argparse.Namespace) -> int:
             problems=problems,
             base_url=args.base_url,
             extras=Extras(images=not args.no_images, releases=history),
-            jobs=args.jobs,
         )
     except StancemapError as err:
         print(f"{args.out}: {err}", file=sys.stderr)
@@ -244,7 +243,6 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument(
         "--strict", action="store_true", help="exit 1 and write nothing if the data has problems"
     )
-    publish.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
     publish.add_argument("--no-images", action="store_true", help="leave out matrix.svg and matrix.png")
     publish.add_argument(
         "--releases", type=int, default=30, help="newest releases on the changes page (0: no changes page)"

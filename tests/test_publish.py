@@ -29,6 +29,7 @@ from stancemap.derive.matrix import current
 from stancemap.derive.version import dataset_version
 from stancemap.model.dataset import Dataset
 from stancemap.model.problems import StancemapError
+from stancemap.paths import SITE_URL_VARIABLE
 from stancemap.publish import layout
 from stancemap.publish.site import Extras, Site, build
 from stancemap.publish.version import DatasetVersion, last_data_commit, release_date, version_of
@@ -165,7 +166,7 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Dataset, Site, Da
     version = version_of(data, TODAY)
     history = releases(ROOT, limit=5, today=TODAY)
     out = tmp_path_factory.mktemp("site") / "bundled"
-    site = build(data, out, version=version, base_url=BASE_URL, extras=Extras(releases=history), jobs=1)
+    site = build(data, out, version=version, base_url=BASE_URL, extras=Extras(releases=history))
     return data, site, version
 
 
@@ -178,7 +179,7 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Dataset, Site, Data
     assert problems == []
     version = version_of(data, TODAY)
     out = tmp_path_factory.mktemp("site") / "large"
-    site = build(data, out, version=version, extras=Extras(images=False), jobs=1)
+    site = build(data, out, version=version, extras=Extras(images=False))
     return data, site, version
 
 
@@ -229,9 +230,8 @@ def test_the_site_is_byte_identical_when_built_twice(
 ) -> None:
     data, site, version = bundled
     history = releases(ROOT, limit=5, today=TODAY)
-    # One process this time, two workers in the fixture: the shares must not change a byte.
     again = build(
-        data, tmp_path / "again", version=version, base_url=BASE_URL, extras=Extras(releases=history), jobs=1
+        data, tmp_path / "again", version=version, base_url=BASE_URL, extras=Extras(releases=history)
     )
     first, second = all_bytes(site.out), all_bytes(again.out)
     assert sorted(first) == sorted(second)
@@ -349,7 +349,9 @@ def test_a_cell_page_shows_the_quote_in_its_paragraph_and_how_to_cite_it(
     csl = re.search(r'<pre class="cite-csl">(.*?)</pre>', text, re.S)
     assert csl is not None
     item = json.loads(csl.group(1))[0]
-    assert item["title"] == data.sources[ev.source].headline and item.get("URL") == data.sources[ev.source].url
+    assert (
+        item["title"] == data.sources[ev.source].headline and item.get("URL") == data.sources[ev.source].url
+    )
     assert f"dataset {version}: {BASE_URL}cell/russia/crimea/" in text  # the plain-text citation
 
 
@@ -490,3 +492,22 @@ def test_release_date_prefers_the_given_date_then_source_date_epoch_then_git(tmp
 def test_publish_does_not_import_streamlit() -> None:
     code = "import sys, stancemap.publish.site; assert 'streamlit' not in sys.modules, 'streamlit'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_the_app_links_a_cell_to_its_published_page_when_a_site_url_is_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    def drill_down() -> str:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        at.query_params.update({"party": "russia", "issue": "crimea"})
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        return "\n".join(element.proto.body for element in at.html)
+
+    monkeypatch.delenv(SITE_URL_VARIABLE, raising=False)
+    assert "Published page" not in drill_down()
+    monkeypatch.setenv(SITE_URL_VARIABLE, BASE_URL)
+    page = drill_down()
+    assert f'<a href="{BASE_URL}cell/russia/crimea/" target="_blank"' in page and "Published page" in page

@@ -6,6 +6,8 @@ links name `index.html` because file:// does not map a folder to its index.
 
 from __future__ import annotations
 
+from stancemap.paths import CELL_PAGE, site_permalink
+
 INDEX = "index.html"
 ABOUT = "about/index.html"
 CHANGELOG = "changelog/index.html"
@@ -24,7 +26,7 @@ MARKER = ".stancemap-site"  # marks a folder as a site this command wrote, so a 
 
 
 def cell_page(party: str, issue: str) -> str:
-    return f"cell/{party}/{issue}/index.html"
+    return CELL_PAGE.format(party=party, issue=issue)
 
 
 def party_page(party: str) -> str:
@@ -50,7 +52,4 @@ def root_of(page: str) -> str:
 
 def permalink(base_url: str | None, page: str) -> str | None:
     """The page's public address under `base_url`, folder-style (`…/cell/russia/crimea/`), or None."""
-    if not base_url:
-        return None
-    clean = page.removesuffix("index.html")
-    return base_url.rstrip("/") + "/" + clean
+    return site_permalink(base_url, page) if base_url else None

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
-import multiprocessing
-import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -453,33 +450,6 @@ def prepare(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-# Set in the parent just before the worker processes fork, so they inherit the dataset instead of pickling it.
-_ACTIVE: tuple[Builder, Path] | None = None
-
-
-def _write(out: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
-    written = []
-    for name, content in files:
-        path = out / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        written.append(name)
-    return written
-
-
-def _run_task(task: Task) -> list[str]:
-    assert _ACTIVE is not None, "a worker runs only inside build()"
-    builder, out = _ACTIVE
-    return _write(out, builder.run(task))
-
-
-def default_jobs() -> int:
-    """Worker processes: one per core, and none where processes cannot fork (each file is the same anyway)."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return max(1, min(os.cpu_count() or 1, 8))
-
-
 def build(
     data: Dataset,
     out: Path,
@@ -488,30 +458,21 @@ def build(
     problems: Iterable[Problem] = (),
     base_url: str | None = None,
     extras: Extras | None = None,
-    jobs: int | None = None,
 ) -> Site:
     """Write the site for `data` into `out` (emptied first if it holds an earlier build).
 
-    The pages are independent, so `jobs` forked processes render shares of them; every file's bytes depend
-    only on the data, the version and `base_url`, never on the order the shares finish in.
+    Every file's bytes depend only on the data, the version and `base_url`: no clock, no unordered sets.
+    One process: a forked worker pool halved the build on an idle machine but hung under pytest (forking a
+    process that runs threads), so the sections are independent tasks that a future pool could share out.
     """
-    global _ACTIVE
     prepare(out)
     builder = Builder(data, problems, version=version, base_url=base_url, extras=extras or Extras())
-    jobs = 1 if jobs is None else jobs
-    tasks = builder.tasks(parts=max(jobs, 1))
     written: list[str] = []
-    if jobs <= 1:
-        for task in tasks:
-            written += _write(out, builder.run(task))
-    else:
-        _ACTIVE = (builder, out)
-        try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                for names in pool.map(_run_task, tasks):
-                    written += names
-        finally:
-            _ACTIVE = None
+    for task in builder.tasks(parts=1):
+        for name, content in builder.run(task):
+            path = out / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+            written.append(name)
     (out / layout.MARKER).write_text(f"Stancemap site, dataset {version}\n", encoding="utf-8")
     return Site(out, tuple(sorted(written)))
