@@ -6,13 +6,23 @@ import datetime as dt
 import re
 import struct
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from benchmarks.generate import generate
 from stancemap.check.load import load_dataset
 from stancemap.derive.matrix import NO_POSITION, current, matrix_long
-from stancemap.derive.matrix_image import RED_LINE_TEXT, matrix_chart, matrix_png, matrix_svg
+from stancemap.derive.matrix_image import (
+    MAX_ISSUES,
+    MAX_PARTIES,
+    RED_LINE_TEXT,
+    matrix_chart,
+    matrix_png,
+    matrix_svg,
+    shown,
+)
 from stancemap.model.dataset import Dataset
 from tests.conftest import TODAY
 
@@ -115,3 +125,42 @@ def test_chart_can_show_a_subset(dataset: Dataset) -> None:
 def test_as_of_before_the_data_shows_no_position(dataset: Dataset) -> None:
     svg = matrix_svg(dataset, dt.date(2000, 1, 1), version=VERSION)
     assert texts(svg).count(NO_POSITION) == len(dataset.parties) * len(dataset.issues) + 1
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    """Synthetic data with more parties and issues than an image shows (13 × 35)."""
+    root = tmp_path_factory.mktemp("large") / "data"
+    generate(root, "10x")
+    data, problems = load_dataset(root, today=TODAY)
+    assert problems == []
+    assert len(data.parties) > MAX_PARTIES and len(data.issues) > MAX_ISSUES
+    return data
+
+
+def test_a_large_matrix_is_cut_to_the_busiest_and_says_so(large: Dataset) -> None:
+    chosen = shown(large, TODAY)
+    assert len(chosen.parties) == MAX_PARTIES and len(chosen.issues) == MAX_ISSUES
+    assert list(chosen.parties) == [p for p in large.parties if p in chosen.parties]  # data order
+    cells = current(large, as_of=TODAY)
+    per_party = Counter(party for party, _ in cells)
+    assert min(per_party[p] for p in chosen.parties) >= max(
+        per_party[p] for p in large.parties if p not in chosen.parties
+    )
+    note = f"Showing the {MAX_PARTIES} parties (of {len(large.parties)}) and {MAX_ISSUES} issues (of "
+    assert chosen.note.startswith(note)
+    drawn = texts(matrix_svg(large, TODAY, version=VERSION))
+    assert any(chosen.note in text for text in drawn)  # a line of the subtitle
+    names = {large.parties[p].name for p in chosen.parties}
+    left_out = {party.name for pid, party in large.parties.items() if pid not in chosen.parties}
+    assert names <= set(drawn) and not left_out & set(drawn)
+
+
+def test_asked_for_parties_and_issues_are_all_shown(large: Dataset) -> None:
+    chosen = shown(large, TODAY, parties=list(large.parties), issues=list(large.issues)[:3])
+    assert chosen.parties == tuple(large.parties) and len(chosen.issues) == 3 and chosen.note == ""
+
+
+def test_the_svg_is_drawn_once_per_dataset(dataset: Dataset, svg: str) -> None:
+    assert matrix_svg(dataset, TODAY, version=VERSION) is svg
+    assert matrix_svg(dataset, TODAY, version="another") != svg

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
 from stancemap.derive.charts import LEVEL_SCALE, OUTLINE, by_order, with_order
-from stancemap.derive.matrix import NO_POSITION, RED_LINE_MARK, level_colours, matrix_long
+from stancemap.derive.matrix import NO_POSITION, RED_LINE_MARK, current, level_colours, matrix_long
 from stancemap.model.codebook import RED_LINE_MEANING
 from stancemap.model.dataset import Dataset
 
@@ -19,6 +21,8 @@ from stancemap.model.dataset import Dataset
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 CELL_WIDTH, CELL_HEIGHT = 150, 46
 ISSUE_LABEL_WIDTH = 220
+# At most this many columns and rows unless asked for more: 1,700 × 1,600 px at scale 1, drawn in 3 s.
+MAX_PARTIES, MAX_ISSUES = 10, 30
 LABEL_LIMIT = CELL_WIDTH - 8  # a longer label is cut with an ellipsis, not spilled into the next cell
 RED_LINE_TEXT = "RED LINE"
 RED_LINE_BORDER = "#000000"
@@ -41,9 +45,11 @@ def matrix_chart(
     """Issues (rows) × parties (columns) as coloured cells labelled with level, quantity, red line and count.
 
     The cells are the app's (`matrix_long`: each cell's newest stance documented by `as_of`); red lines get
-    a thick black border and the words RED LINE, since emoji fonts are missing on many machines.
+    a thick black border and the words RED LINE, since emoji fonts are missing on many machines. Without
+    `issues` or `parties`, a large data set is cut to the busiest ones (`shown`), and the image says so.
     """
-    frame = cells_frame(data, as_of, issues=issues, parties=parties)
+    chosen = shown(data, as_of, issues=issues, parties=parties)
+    frame = cells_frame(data, as_of, issues=chosen.issues, parties=chosen.parties)
     rows, columns = frame["issue_title"].nunique(), frame["party_name"].nunique()
     base = alt.Chart(frame).encode(
         x=alt.X(
@@ -119,6 +125,7 @@ def matrix_chart(
                 subtitle=[
                     f"Each cell: the party's latest recorded stance on the issue; (n) = evidence items. "
                     f"{RED_LINE_TEXT} (thick border): {RED_LINE_MEANING.lower()}",
+                    *([chosen.note] if chosen.note else []),
                 ],
                 anchor="start",
                 fontSize=16,
@@ -131,6 +138,52 @@ def matrix_chart(
         .configure_view(stroke=None)
         .configure_legend(labelFontSize=11, titleFontSize=11)
     )
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The issues and parties an image shows, and a sentence saying what it leaves out ("" for nothing)."""
+
+    issues: tuple[str, ...]
+    parties: tuple[str, ...]
+    note: str
+
+
+def shown(
+    data: Dataset,
+    as_of: dt.date,
+    *,
+    issues: Iterable[str] | None = None,
+    parties: Iterable[str] | None = None,
+) -> Shown:
+    """Those asked for; else every party and issue, or at most MAX_PARTIES × MAX_ISSUES of them.
+
+    A cut keeps the parties with the most recorded positions, then the issues with the most among those,
+    in the data's order: the full 89 × 246 matrix took 210 s to draw as a 13 MB SVG, and is unreadable
+    as a picture anyway.
+    """
+    cells = current(data, as_of=as_of)
+    left_out = []
+    if parties is None:
+        counts = Counter(party for party, _ in cells)
+        parties = _busiest(list(data.parties), counts, MAX_PARTIES)
+        if len(parties) < len(data.parties):
+            left_out.append(f"{len(parties)} parties (of {len(data.parties)})")
+    if issues is None:
+        counts = Counter(issue for party, issue in cells if party in parties)
+        issues = _busiest(list(data.issues), counts, MAX_ISSUES)
+        if len(issues) < len(data.issues):
+            left_out.append(f"{len(issues)} issues (of {len(data.issues)})")
+    note = f"Showing the {' and '.join(left_out)} with the most recorded positions." if left_out else ""
+    return Shown(tuple(issues), tuple(parties), note)
+
+
+def _busiest(ids: list[str], counts: Counter[str], limit: int) -> list[str]:
+    """The `limit` ids with the highest counts (the first in order on a tie), kept in order."""
+    if len(ids) <= limit:
+        return ids
+    kept = set(sorted(ids, key=lambda i: -counts[i])[:limit])  # sorted is stable: ties keep data order
+    return [i for i in ids if i in kept]
 
 
 def cells_frame(
@@ -155,19 +208,38 @@ def caption(as_of: dt.date, version: str | None) -> str:
     return f"Stancemap · {release} · stances documented by {as_of.isoformat()}"
 
 
-def matrix_svg(data: Dataset, as_of: dt.date, *, version: str) -> str:
-    """The matrix as an SVG document (text as text, so it stays searchable and sharp in print)."""
-    return vlc.vegalite_to_svg(
-        _spec(data, as_of, version), vl_version=VL_VERSION, allowed_base_urls=NO_REMOTE
-    )
+def matrix_svg(
+    data: Dataset,
+    as_of: dt.date,
+    *,
+    version: str,
+    issues: Iterable[str] | None = None,
+    parties: Iterable[str] | None = None,
+) -> str:
+    """The matrix as an SVG document (text as text, so it stays searchable and sharp in print).
+
+    Drawn once per dataset and arguments (`Dataset.derived`): drawing is the slow part (about 10 ms a
+    cell), and the PNG is rasterised from the same SVG.
+    """
+    issues = tuple(issues) if issues is not None else None
+    parties = tuple(parties) if parties is not None else None
+
+    def draw() -> str:
+        spec = matrix_chart(data, as_of, issues=issues, parties=parties, version=version).to_dict()
+        return vlc.vegalite_to_svg(spec, vl_version=VL_VERSION, allowed_base_urls=NO_REMOTE)
+
+    return data.derived(("matrix_svg", as_of, version, issues, parties), draw)
 
 
-def matrix_png(data: Dataset, as_of: dt.date, *, version: str, scale: float = 2) -> bytes:
+def matrix_png(
+    data: Dataset,
+    as_of: dt.date,
+    *,
+    version: str,
+    scale: float = 2,
+    issues: Iterable[str] | None = None,
+    parties: Iterable[str] | None = None,
+) -> bytes:
     """The matrix as a PNG image, `scale` pixels per CSS pixel (2 for sharp social-media cards)."""
-    return vlc.vegalite_to_png(
-        _spec(data, as_of, version), vl_version=VL_VERSION, scale=scale, allowed_base_urls=NO_REMOTE
-    )
-
-
-def _spec(data: Dataset, as_of: dt.date, version: str) -> dict[str, object]:
-    return matrix_chart(data, as_of, version=version).to_dict()
+    svg = matrix_svg(data, as_of, version=version, issues=issues, parties=parties)
+    return vlc.svg_to_png(svg, scale=scale)
