@@ -28,7 +28,6 @@ How it reads a document:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from dataclasses import dataclass, field
 from stancemap.check.quotes import find_quote, fragments, normalize, quote_defects
 from stancemap.model.dataset import Dataset
 from stancemap.model.sourcetext import SourceText, parse_source_text
+from stancemap.yamlio.write import yaml_string
 
 SOURCE_PLACEHOLDER = "<id to fill>"
 DEFAULT_TOP = 12
@@ -497,13 +497,6 @@ def _earlier_speaker(
 def suggest(text: str, data: Dataset, *, top: int = DEFAULT_TOP) -> list[Candidate]:
     """The `top` best proposals."""
     return candidates(text, data)[:top]
-
-
-def yaml_string(value: str) -> str:
-    """A YAML double-quoted scalar that loads back as exactly `value`."""
-    out = json.dumps(value, ensure_ascii=False)
-    # JSON leaves these raw, but YAML folds them as line breaks or refuses them as unprintable.
-    return re.sub(r"[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]", lambda m: f"\\u{ord(m.group()):04x}", out)
 
 
 def _comment(text: str) -> str:

@@ -7,9 +7,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationInfo
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
@@ -97,3 +97,15 @@ class FuzzyDate:
 @lru_cache(maxsize=65536)
 def _parse_cached(cls: type[FuzzyDate], value: str | int) -> FuzzyDate:
     return cls.parse(value)
+
+
+def _not_after_today(value: FuzzyDate, info: ValidationInfo) -> FuzzyDate:
+    """Refuse a date that starts after the ``today`` in the validation context (no context, no check)."""
+    today = info.context.get("today") if isinstance(info.context, dict) else None
+    if today is not None and value.earliest > today:
+        raise ValueError(f"{value} is in the future (today is {today})")
+    return value
+
+
+# Validate with ``context={"today": ...}``: "today" is passed in, so the date rules are repeatable.
+NotFutureDate = Annotated[FuzzyDate, AfterValidator(_not_after_today)]
