@@ -15,9 +15,12 @@ from benchmarks.generate import generate
 from stancemap.check.load import ROOT, load_dataset
 from stancemap.derive.matrix import NO_POSITION, current, matrix_long
 from stancemap.derive.matrix_image import (
+    LABEL_CHARS,
     MAX_ISSUES,
     MAX_PARTIES,
     RED_LINE_TEXT,
+    cells_frame,
+    fit,
     matrix_chart,
     matrix_png,
     matrix_svg,
@@ -165,3 +168,18 @@ def test_asked_for_parties_and_issues_are_all_shown(large: Dataset) -> None:
 def test_the_svg_is_drawn_once_per_dataset(dataset: Dataset, svg: str) -> None:
     assert matrix_svg(dataset, TODAY, version=VERSION) is svg
     assert matrix_svg(dataset, TODAY, version="another") != svg
+
+
+def test_long_labels_are_cut_keeping_the_evidence_count(data_copy: Path) -> None:
+    issues = data_copy / "positions" / "issues.yaml"
+    text = issues.read_text(encoding="utf-8")
+    assert "short: yrs}" in text
+    issues.write_text(text.replace("short: yrs}", "short: years of guarantees}"), encoding="utf-8")
+    data, problems = load_dataset(data_copy, today=TODAY)
+    assert problems == []
+    labels = cells_frame(data, TODAY, issues=["guarantee-duration"])["label"].tolist()
+    assert "demands · 50 years o… (2)" in labels
+    assert max(map(len, labels)) == LABEL_CHARS
+    assert "demands · 50 years o… (2)" in texts(matrix_svg(data, TODAY, version=VERSION))
+    assert fit("conditional (3)") == "conditional (3)"
+    assert fit("x" * 40) == "x" * (LABEL_CHARS - 1) + "…"

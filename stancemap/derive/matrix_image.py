@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,7 +24,11 @@ CELL_WIDTH, CELL_HEIGHT = 150, 46
 ISSUE_LABEL_WIDTH = 220
 # At most this many columns and rows unless asked for more: 1,700 × 1,600 px at scale 1, drawn in 3 s.
 MAX_PARTIES, MAX_ISSUES = 10, 30
-LABEL_LIMIT = CELL_WIDTH - 8  # a longer label is cut with an ellipsis, not spilled into the next cell
+LABEL_LIMIT = CELL_WIDTH - 8  # px: a longer party name is cut with an ellipsis
+# A cell label is cut to this many characters here rather than by Vega's `limit`, which measures every
+# label and made drawing 300 cells 40 % slower; 25 characters of 11 px Liberation Sans fit a cell.
+LABEL_CHARS = 25
+_COUNT = re.compile(r" \(\d+\)$")  # the evidence count that ends a cell label
 RED_LINE_TEXT = "RED LINE"
 RED_LINE_BORDER = "#000000"
 GRID = "#cbd2d9"
@@ -96,18 +101,18 @@ def matrix_chart(
     stated = alt.datum.level != NO_POSITION
     labels = (
         base.transform_filter(stated & ~alt.datum.red_line)
-        .mark_text(fontSize=11, limit=LABEL_LIMIT)
+        .mark_text(fontSize=11)
         .encode(text="label:N", color=colour)
     )
     # Two lines (the label, then RED LINE), raised by half a line so the pair sits in the cell's middle.
     red_labels = (
         base.transform_filter(alt.datum.red_line)
-        .mark_text(fontSize=11, lineHeight=14, dy=-7, limit=LABEL_LIMIT)
+        .mark_text(fontSize=11, lineHeight=14, dy=-7)
         .encode(text="lines:N", color=colour)
     )
     empty = (
         base.transform_filter(~stated)
-        .mark_text(fontSize=11, fontStyle="italic", limit=LABEL_LIMIT)
+        .mark_text(fontSize=11, fontStyle="italic")
         .encode(text="label:N", color=colour)
     )
     footer = (
@@ -196,10 +201,20 @@ def cells_frame(
     """The app's matrix cells (`matrix_long`) with each cell's printed lines and text colour."""
     frame = matrix_long(data, parties=parties, issues=issues, as_of=as_of)
     # The app's label without its emoji (not in every font); a red line gets a second line in words.
-    frame["label"] = frame["label"].str.replace(f" {RED_LINE_MARK}", "", regex=False)
+    frame["label"] = [fit(label.replace(f" {RED_LINE_MARK}", "")) for label in frame["label"]]
     frame["lines"] = [[label, RED_LINE_TEXT] for label in frame["label"]]
     frame["text_colour"] = [level_colours(level)[1] for level in frame["level"]]
     return with_order(frame, "issue_title", "party_name")
+
+
+def fit(label: str) -> str:
+    """The label cut to LABEL_CHARS with an ellipsis when longer, keeping its evidence count '(n)'."""
+    if len(label) <= LABEL_CHARS:
+        return label
+    text, count = label, ""
+    if found := _COUNT.search(label):
+        text, count = label[: found.start()], found.group()
+    return text[: LABEL_CHARS - len(count) - 1].rstrip() + "…" + count
 
 
 def caption(as_of: dt.date, version: str | None) -> str:
