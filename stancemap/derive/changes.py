@@ -165,7 +165,15 @@ def releases(root: Path = ROOT, *, limit: int | None = None, today: dt.date | No
         return []
     try:
         prefix = _git(root, "rev-parse", "--show-prefix").decode().strip()
-        log = _git(root, "log", "--first-parent", "--format=%H%x00%cI%x00%s", "--", *DATA_FOLDERS)
+        log = _git(
+            root,
+            "log",
+            "--first-parent",
+            "--no-show-signature",
+            "--format=%H%x00%cI%x00%s",
+            "--",
+            *DATA_FOLDERS,
+        )
         boundaries = _shallow_boundaries(root)
     except (OSError, subprocess.SubprocessError):
         return []
