@@ -233,6 +233,30 @@ def test_releases_are_the_data_commits_with_exactly_their_changes(
     assert len(first.changes) == len(dataset.stances) and {c.kind for c in first.changes} == {"added"}
 
 
+def test_deleted_files_and_a_revert_are_read_right(tmp_path: Path, dataset: Dataset) -> None:
+    repo = copy_data(tmp_path / "repo")
+    git(repo, "init", "-q", "-b", "main")
+    crimea = (repo / CRIMEA).read_text(encoding="utf-8")
+    versions = []
+    steps = [
+        lambda: None,
+        lambda: (repo / CRIMEA).unlink(),
+        lambda: (repo / CRIMEA).write_text(crimea, encoding="utf-8"),  # back to the first tree
+        lambda: change_level(repo),
+    ]
+    for day, step in enumerate(steps, start=1):
+        step()
+        commit(repo, f"Data: step {day}", day)
+        versions.append(dataset_version(load(repo)))
+    latest, restored, deleted, first = releases(repo, today=TODAY)
+    assert [r.dataset_version for r in (first, deleted, restored, latest)] == versions
+    assert versions[0] == versions[2] == dataset_version(dataset)
+    as_of = russia_on_crimea(dataset)
+    assert deleted.changes == (Change("crimea", "russia", "removed", as_of, before="demands"),)
+    assert restored.changes == (Change("crimea", "russia", "added", as_of, after="demands"),)
+    assert latest.changes == (Change("crimea", "russia", "level", as_of, before="demands", after="rejects"),)
+
+
 def test_limit_keeps_the_newest_compared_with_the_one_before(
     history: tuple[Path, list[str], list[str]],
 ) -> None:
