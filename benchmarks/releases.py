@@ -1,7 +1,7 @@
 """Time `releases()` (the CHANGELOG's history): `python -m benchmarks.releases`.
 
 Measures it on this repository's own history and on a synthetic repository of N data commits (each
-rewording one summary, the last one reverting to the first tree, so one version is read from the cache),
+rewording one summary, the last one going back to an earlier tree, so one version comes from the cache),
 at the bundled data's size and at a larger generated scale. Prints one line per case.
 """
 

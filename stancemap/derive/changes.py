@@ -185,26 +185,25 @@ def releases(root: Path = ROOT, *, limit: int | None = None, today: dt.date | No
     else:
         base = None
     trees = _folder_trees(root, [*(c[0] for c in commits), *([base] if base else [])], prefix)
-    loaded: dict[tuple[str | None, ...], tuple[Dataset, int]] = {}
+    loaded: dict[tuple[str | None, ...], tuple[Dataset, int, str]] = {}  # data, problems, version
     found: list[Release] = []
     with tempfile.TemporaryDirectory(prefix="stancemap-releases-") as tmp:
         checkout = _Checkout(root, Path(tmp))
 
-        def version_at(commit: str) -> tuple[Dataset, int]:
+        def version_at(commit: str) -> tuple[Dataset, int, str]:
             key = trees[commit]
             if key not in loaded:
                 checkout.move_to(dict(zip(DATA_FOLDERS, key, strict=True)))
-                loaded[key] = _load(checkout.path, today)
+                data, problems = _load(checkout.path, today)
+                loaded[key] = data, problems, dataset_version(data)
             return loaded[key]
 
         previous = version_at(base)[0] if base else Dataset()
         for commit, date, subject in reversed(commits):
-            data, problems = version_at(commit)
+            data, problems, version = version_at(commit)
             changes = tuple(stance_changes(previous, data))
             found.append(
-                Release(
-                    commit, dt.datetime.fromisoformat(date), subject, dataset_version(data), problems, changes
-                )
+                Release(commit, dt.datetime.fromisoformat(date), subject, version, problems, changes)
             )
             previous = data
     return found[::-1]
