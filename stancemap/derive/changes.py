@@ -282,6 +282,17 @@ class _Checkout:
         return {fields[i + 1]: fields[i][0] for i in range(0, len(fields) - 1, 2)}
 
     def _extract(self, folder: str, tree: str, names: Sequence[str] = ()) -> None:
-        archive = _git(self.repo, "archive", "--format=tar", f"--prefix={folder}/", tree, "--", *names)
+        # As committed: no line-ending conversion from the user's settings (seeds are pinned by sha256).
+        archive = _git(
+            self.repo,
+            "-c",
+            "core.autocrlf=false",
+            "archive",
+            "--format=tar",
+            f"--prefix={folder}/",
+            tree,
+            "--",
+            *names,
+        )
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(self.path, filter="data")
