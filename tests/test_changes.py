@@ -150,6 +150,49 @@ def test_red_line_summary_and_removed_stance(dataset: Dataset, data_copy: Path) 
     ]
 
 
+def test_quantity_conditions_date_and_edited_evidence(dataset: Dataset, data_copy: Path) -> None:
+    duration = Path("positions/stances/guarantee-duration.yaml")
+    edit(data_copy, duration, "    quantity: 50\n", "    quantity: 40\n    as_of: 2026-01-05\n")
+    edit(data_copy, duration, "    conditions: [with the possibility for an extension]\n", "")
+    edit(
+        data_copy,
+        duration,
+        "        note: The same Bloomberg story",
+        "        note: Still the same Bloomberg story",
+    )
+    new = load(data_copy)
+    old_of = {(r.party, r.issue): r for r in dataset.stances}
+    ukraine, us = old_of["ukraine", "guarantee-duration"], old_of["us", "guarantee-duration"]
+    assert str(ukraine.as_of) != "2026-01-05"  # the date is new, so the one stance on each side is paired
+    edited = next(r for r in new.stances if (r.party, r.issue) == ("ukraine", "guarantee-duration"))
+    assert stance_changes(dataset, new) == [
+        Change(
+            "guarantee-duration",
+            "ukraine",
+            "as_of",
+            "2026-01-05",
+            before=str(ukraine.as_of),
+            after="2026-01-05",
+        ),
+        Change("guarantee-duration", "ukraine", "quantity", "2026-01-05", before="50", after="40"),
+        Change(
+            "guarantee-duration",
+            "ukraine",
+            "evidence_edited",
+            "2026-01-05",
+            evidence=edited.stance.evidence[1],
+        ),
+        Change(
+            "guarantee-duration",
+            "us",
+            "conditions",
+            str(us.as_of),
+            before="with the possibility for an extension",
+            after=None,
+        ),
+    ]
+
+
 def test_from_nothing_every_stance_is_added(dataset: Dataset) -> None:
     changes = stance_changes(Dataset(), dataset)
     assert [c.kind for c in changes] == ["added"] * len(dataset.stances)
