@@ -183,3 +183,13 @@ def test_long_labels_are_cut_keeping_the_evidence_count(data_copy: Path) -> None
     assert "demands · 50 years o… (2)" in texts(matrix_svg(data, TODAY, version=VERSION))
     assert fit("conditional (3)") == "conditional (3)"
     assert fit("x" * 40) == "x" * (LABEL_CHARS - 1) + "…"
+
+
+def test_each_cell_reads_as_a_sentence_to_screen_readers(dataset: Dataset, svg: str) -> None:
+    root = ET.fromstring(svg)
+    labels = [node.get("aria-label") for node in root.iter() if node.get("aria-label")]
+    starts = {f"{i.title}, {p.name}: " for i in dataset.issues.values() for p in dataset.parties.values()}
+    cells = [label for label in labels if any(label.startswith(start) for start in starts)]
+    assert len(cells) == len(starts) == len(dataset.parties) * len(dataset.issues)  # one each, none repeated
+    assert "Crimea, Russia: demands (1), red line" in cells
+    assert "Crimea, Ukraine: no recorded position" in cells

@@ -80,7 +80,9 @@ def matrix_chart(
             ),
         ),
     )
+    # Each cell's aria-label is its sentence; the border and text layers repeat it, so they are hidden.
     cells = base.mark_rect(stroke=GRID, strokeWidth=1).encode(
+        description="aria:N",
         color=alt.Color(
             "level:N",
             scale=LEVEL_SCALE,
@@ -91,28 +93,33 @@ def matrix_chart(
                 symbolType="square",
                 symbolStrokeColor=OUTLINE,
             ),
-        )
+        ),
     )
     # Drawn inset, so neighbouring cells' grid lines do not cover the border.
     red_lines = base.transform_filter(alt.datum.red_line).mark_rect(
-        filled=False, stroke=RED_LINE_BORDER, strokeWidth=3, width=CELL_WIDTH - 6, height=CELL_HEIGHT - 6
+        filled=False,
+        aria=False,
+        stroke=RED_LINE_BORDER,
+        strokeWidth=3,
+        width=CELL_WIDTH - 6,
+        height=CELL_HEIGHT - 6,
     )
     colour = alt.Color("text_colour:N", scale=None)
     stated = alt.datum.level != NO_POSITION
     labels = (
         base.transform_filter(stated & ~alt.datum.red_line)
-        .mark_text(fontSize=11)
+        .mark_text(fontSize=11, aria=False)
         .encode(text="label:N", color=colour)
     )
     # Two lines (the label, then RED LINE), raised by half a line so the pair sits in the cell's middle.
     red_labels = (
         base.transform_filter(alt.datum.red_line)
-        .mark_text(fontSize=11, lineHeight=14, dy=-7)
+        .mark_text(fontSize=11, lineHeight=14, dy=-7, aria=False)
         .encode(text="lines:N", color=colour)
     )
     empty = (
         base.transform_filter(~stated)
-        .mark_text(fontSize=11, fontStyle="italic")
+        .mark_text(fontSize=11, fontStyle="italic", aria=False)
         .encode(text="label:N", color=colour)
     )
     footer = (
@@ -204,6 +211,12 @@ def cells_frame(
     frame["label"] = [fit(label.replace(f" {RED_LINE_MARK}", "")) for label in frame["label"]]
     frame["lines"] = [[label, RED_LINE_TEXT] for label in frame["label"]]
     frame["text_colour"] = [level_colours(level)[1] for level in frame["level"]]
+    frame["aria"] = [
+        f"{issue}, {party}: {label}{', red line' if red else ''}"
+        for issue, party, label, red in zip(
+            frame["issue_title"], frame["party_name"], frame["label"], frame["red_line"], strict=True
+        )
+    ]
     return with_order(frame, "issue_title", "party_name")
 
 
