@@ -11,13 +11,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-import json
 import random
 import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from stancemap.model.schema import LEVELS
+from stancemap.yamlio.write import yaml_scalar, yaml_string
 
 __all__ = ["SCALES", "Scale", "generate"]
 
@@ -234,7 +236,6 @@ ASPECTS = [
     "duration",
 ]
 UNITS = [("years", "yrs"), ("billion euros", "bn €"), ("kilometres", "km"), ("troops", "troops")]
-LEVELS = ["demands", "supports", "conditional", "opposes", "rejects"]
 LEVEL_VERBS = {
     "demands": "Insists on",
     "supports": "Backs",
@@ -364,22 +365,6 @@ def _slug(text: str) -> str:
 def _lower(title: str) -> str:
     """A title as it reads inside a sentence: lower-case unless it starts with a proper name."""
     return title if title.split()[0] in PROPER else title[0].lower() + title[1:]
-
-
-def _q(text: str) -> str:
-    """A YAML double-quoted scalar (JSON string syntax is valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _plain(text: str) -> str:
-    """A YAML scalar, written plain when that is unambiguous (as a person would), else double-quoted."""
-    if re.fullmatch(r"[A-Za-z][A-Za-z .’'-]*[A-Za-z.]", text) and text.lower() not in (
-        "true",
-        "false",
-        "null",
-    ):
-        return text
-    return _q(text)
 
 
 class _Generator:
@@ -651,11 +636,11 @@ class _Generator:
                 f"  - id: {source.sid}",
                 f"    file: {source.file}",
                 f"    sha256: {hashlib.sha256(data).hexdigest()}",
-                f"    headline: {_q(source.headline)}",
+                f"    headline: {yaml_string(source.headline)}",
                 "    outlet: Stancemap Synthetic News",
                 "    syndication: [Stancemap Synthetic News]",
                 f"    published: {source.published}",
-                f"    published_basis: {_q('The dateline of the synthetic article')}",
+                f"    published_basis: {yaml_string('The dateline of the synthetic article')}",
                 f"    url: https://example.org/news/{source.sid}",
             ]
             if source.copy_of:
@@ -670,31 +655,31 @@ class _Generator:
     def write_parties(self, path: Path) -> None:
         out = ["# Synthetic parties: European capitals, then invented names.", "parties:"]
         for party in self.parties:
-            aliases = ", ".join(_plain(a) for a in party["aliases"])  # type: ignore[attr-defined]
+            aliases = ", ".join(yaml_scalar(a) for a in party["aliases"])  # type: ignore[attr-defined]
             out += [
                 f"  - id: {party['id']}",
-                f"    name: {_plain(str(party['name']))}",
+                f"    name: {yaml_scalar(str(party['name']))}",
                 f"    aliases: [{aliases}]",
             ]
             out.append("    speakers:")
             for name, role in party["speakers"]:  # type: ignore[attr-defined]
-                out += [f"      - name: {_plain(name)}", f"        role: {_plain(role)}"]
+                out += [f"      - name: {yaml_scalar(name)}", f"        role: {yaml_scalar(role)}"]
             out.append("")
         path.write_text("\n".join(out), encoding="utf-8")
 
     def write_issues(self, path: Path) -> None:
         out = ["issues:"]
         for issue in self.issues:
-            keywords = ", ".join(_plain(k) for k in issue["keywords"])  # type: ignore[attr-defined]
+            keywords = ", ".join(yaml_scalar(k) for k in issue["keywords"])  # type: ignore[attr-defined]
             out += [
                 f"  - id: {issue['id']}",
-                f"    title: {_plain(str(issue['title']))}",
-                f"    proposition: {_q(str(issue['proposition']))}",
+                f"    title: {yaml_scalar(str(issue['title']))}",
+                f"    proposition: {yaml_string(str(issue['proposition']))}",
                 f"    keywords: [{keywords}]",
             ]
             if "quantity" in issue:
                 unit, short = issue["quantity"]  # type: ignore[misc]
-                out.append(f"    quantity: {{unit: {unit}, short: {_q(short)}}}")
+                out.append(f"    quantity: {{unit: {unit}, short: {yaml_string(short)}}}")
             out.append("")
         path.write_text("\n".join(out), encoding="utf-8")
 
@@ -727,8 +712,8 @@ class _Generator:
                     how = "quoted" if ev.kind in ("direct", "partial") else "reported"
                     out += [
                         f"      - source: {self.sources[ev.source].sid}",
-                        f"        quote: {_q(ev.quote)}",
-                        f"        speaker: {{name: {_plain(name)}, role: {_plain(role)}}}",
+                        f"        quote: {yaml_string(ev.quote)}",
+                        f"        speaker: {{name: {yaml_scalar(name)}, role: {yaml_scalar(role)}}}",
                         f"        kind: {ev.kind}" + (f"  # {how}" if ev.comment else ""),
                     ]
                     if ev.said_on:
@@ -747,11 +732,11 @@ class _Generator:
             quote = rng.choice(paragraph)
             out += [
                 f"  - id: event-{index:05d}",
-                f"    date: {_q(source.published)}",
-                f"    title: {_q('Reported in ' + source.headline)}",
+                f"    date: {yaml_string(source.published)}",
+                f"    title: {yaml_string('Reported in ' + source.headline)}",
                 f"    kind: {rng.choice(['talks', 'summit', 'plan', 'statement'])}",
                 f"    source: {source.sid}",
-                f"    quote: {_q(quote)}",
+                f"    quote: {yaml_string(quote)}",
                 "",
             ]
         path.write_text("\n".join(out), encoding="utf-8")

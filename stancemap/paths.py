@@ -10,8 +10,9 @@ PARTIES_FILE = "positions/parties.yaml"
 ISSUES_FILE = "positions/issues.yaml"
 EVENTS_FILE = "positions/events.yaml"
 STANCES_DIR = "positions/stances"
-# A news article is tens of kilobytes; the cap keeps a stray huge file from being read into memory.
-SOURCE_MAX_BYTES = 5_000_000
+# The most any file Stancemap reads may hold (a data file, a source text, a new document): a news article
+# is tens of kilobytes and a data file a few hundred; the cap keeps a stray huge file out of memory.
+MAX_FILE_BYTES = 5_000_000
 # The published site's public address (python -m stancemap publish --base-url; the app links cells to it).
 SITE_URL_VARIABLE = "STANCEMAP_SITE_URL"
 CELL_PAGE = "cell/{party}/{issue}/index.html"  # a cell's page in the published site

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import stancemap.check.files as files_module
 import stancemap.check.load as load_module
 from stancemap.check.load import ROOT, load_dataset
 from stancemap.model.dataset import Dataset, StanceRecord
@@ -306,7 +307,7 @@ def test_source_file_without_read_permission(root: Path) -> None:
 
 def test_source_deleted_between_listing_and_reading(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """sources.yaml is read, then the seed vanishes before the loader opens it."""
-    real_read = load_module.read_yaml
+    real_read = files_module.read_yaml
 
     def read_then_delete(path: Path, **kwargs: object) -> object:
         result = real_read(path, **kwargs)  # type: ignore[arg-type]
@@ -314,7 +315,7 @@ def test_source_deleted_between_listing_and_reading(root: Path, monkeypatch: pyt
             (root / SEED).unlink()
         return result
 
-    monkeypatch.setattr(load_module, "read_yaml", read_then_delete)
+    monkeypatch.setattr(files_module, "read_yaml", read_then_delete)
     data, problems = load(root)
     assert f"{BERLIN_FILE_AT}: file: {SEED} does not exist; add it or fix the name" in lines(problems)
     assert "bloomberg-berlin-talks" not in data.sources

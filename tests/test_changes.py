@@ -150,6 +150,49 @@ def test_red_line_summary_and_removed_stance(dataset: Dataset, data_copy: Path) 
     ]
 
 
+def test_quantity_conditions_date_and_edited_evidence(dataset: Dataset, data_copy: Path) -> None:
+    duration = Path("positions/stances/guarantee-duration.yaml")
+    edit(data_copy, duration, "    quantity: 50\n", "    quantity: 40\n    as_of: 2026-01-05\n")
+    edit(data_copy, duration, "    conditions: [with the possibility for an extension]\n", "")
+    edit(
+        data_copy,
+        duration,
+        "        note: The same Bloomberg story",
+        "        note: Still the same Bloomberg story",
+    )
+    new = load(data_copy)
+    old_of = {(r.party, r.issue): r for r in dataset.stances}
+    ukraine, us = old_of["ukraine", "guarantee-duration"], old_of["us", "guarantee-duration"]
+    assert str(ukraine.as_of) != "2026-01-05"  # the date is new, so the one stance on each side is paired
+    edited = next(r for r in new.stances if (r.party, r.issue) == ("ukraine", "guarantee-duration"))
+    assert stance_changes(dataset, new) == [
+        Change(
+            "guarantee-duration",
+            "ukraine",
+            "as_of",
+            "2026-01-05",
+            before=str(ukraine.as_of),
+            after="2026-01-05",
+        ),
+        Change("guarantee-duration", "ukraine", "quantity", "2026-01-05", before="50", after="40"),
+        Change(
+            "guarantee-duration",
+            "ukraine",
+            "evidence_edited",
+            "2026-01-05",
+            evidence=edited.stance.evidence[1],
+        ),
+        Change(
+            "guarantee-duration",
+            "us",
+            "conditions",
+            str(us.as_of),
+            before="with the possibility for an extension",
+            after=None,
+        ),
+    ]
+
+
 def test_from_nothing_every_stance_is_added(dataset: Dataset) -> None:
     changes = stance_changes(Dataset(), dataset)
     assert [c.kind for c in changes] == ["added"] * len(dataset.stances)
@@ -231,6 +274,30 @@ def test_releases_are_the_data_commits_with_exactly_their_changes(
     assert evidence.changes == (Change("crimea", "russia", "evidence_added", as_of, evidence=ADDED),)
     assert comment.changes == () and comment.dataset_version == evidence.dataset_version
     assert len(first.changes) == len(dataset.stances) and {c.kind for c in first.changes} == {"added"}
+
+
+def test_deleted_files_and_a_revert_are_read_right(tmp_path: Path, dataset: Dataset) -> None:
+    repo = copy_data(tmp_path / "repo")
+    git(repo, "init", "-q", "-b", "main")
+    crimea = (repo / CRIMEA).read_text(encoding="utf-8")
+    versions = []
+    steps = [
+        lambda: None,
+        lambda: (repo / CRIMEA).unlink(),
+        lambda: (repo / CRIMEA).write_text(crimea, encoding="utf-8"),  # back to the first tree
+        lambda: change_level(repo),
+    ]
+    for day, step in enumerate(steps, start=1):
+        step()
+        commit(repo, f"Data: step {day}", day)
+        versions.append(dataset_version(load(repo)))
+    latest, restored, deleted, first = releases(repo, today=TODAY)
+    assert [r.dataset_version for r in (first, deleted, restored, latest)] == versions
+    assert versions[0] == versions[2] == dataset_version(dataset)
+    as_of = russia_on_crimea(dataset)
+    assert deleted.changes == (Change("crimea", "russia", "removed", as_of, before="demands"),)
+    assert restored.changes == (Change("crimea", "russia", "added", as_of, after="demands"),)
+    assert latest.changes == (Change("crimea", "russia", "level", as_of, before="demands", after="rejects"),)
 
 
 def test_limit_keeps_the_newest_compared_with_the_one_before(

@@ -11,11 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stancemap.check.load import ROOT, load_dataset
+from stancemap.yamlio import fast as fast_path
 from stancemap.yamlio import parse as yamlsafe
-from stancemap.yamlio.parse import _Builder, _fast_parse, parse_yaml
+from stancemap.yamlio.fast import parse_fast
+from stancemap.yamlio.parse import parse_yaml
+from stancemap.yamlio.precise import parse_precise
 from tests.conftest import TODAY
 
-pytestmark = pytest.mark.skipif(yamlsafe._ryml is None, reason="rapidyaml is not installed")
+pytestmark = pytest.mark.skipif(fast_path._ryml is None, reason="rapidyaml is not installed")
 
 # Characters that make YAML interesting: indicators, quotes, escapes, spaces, breaks, non-ASCII.
 CHARS = list("-:?[]{},#&*!|>'\"%@` \t\n.ab01~<\\é“”’…\r\x85\u2028")
@@ -186,12 +189,12 @@ def mutated_real(draw: st.DrawFn) -> str:
 
 def assert_fast_agrees(text: str) -> bool:
     """If the fast path accepts `text`, the precise path accepts it too with the same value and marks."""
-    fast = _fast_parse(text, "t.yaml")
+    fast = parse_fast(text, "t.yaml")
     if fast is None:
         return False
     doc, problems = fast
     assert problems == []
-    precise, precise_problems = _Builder(text, "t.yaml").run()
+    precise, precise_problems = parse_precise(text, "t.yaml")
     assert precise_problems == [], f"fast path accepted what the precise path rejects: {precise_problems}"
     assert precise is not None
     assert same(doc.value, precise.value), (doc.value, precise.value)
@@ -254,7 +257,7 @@ def test_bundled_data_loads_the_same_without_rapidyaml(
 ) -> None:
     fast_data, fast_problems = load_dataset(ROOT, today=TODAY)
     yamlsafe.clear_cache()
-    monkeypatch.setattr(yamlsafe, "_ryml", None)
+    monkeypatch.setattr(fast_path, "_ryml", None)
     slow_data, slow_problems = load_dataset(ROOT, today=TODAY)
     yamlsafe.clear_cache()
     assert fast_problems == slow_problems == []

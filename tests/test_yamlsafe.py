@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stancemap.model.problems import Problem
-from stancemap.yamlio import parse as yamlsafe
+from stancemap.yamlio import precise
 from stancemap.yamlio.parse import MAX_DEPTH, YamlDoc, parse_yaml, read_yaml
 
 DATA = Path(__file__).parent / "data"
@@ -511,7 +511,7 @@ def test_scalar_root_and_values_are_plain_python() -> None:
 def test_pure_python_parser_gives_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = [MARKED, "a: 1\na: 2\n", "[" * 1000, "a: &x 1\n", "q: a b # c\n", "1: x\n", "a: 1\n---\nb: 2\n"]
     with_c = [parse_yaml(text, "t.yaml") for text in texts]
-    monkeypatch.setattr(yamlsafe, "_Parser", yaml.SafeLoader)
+    monkeypatch.setattr(precise, "_Parser", yaml.SafeLoader)
     assert [parse_yaml(text, "t.yaml") for text in texts] == with_c
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -17,9 +16,11 @@ from stancemap.check.quotes import normalize
 from stancemap.model.dates import FuzzyDate
 from stancemap.model.problems import StancemapError
 from stancemap.model.schema import Source
+from stancemap.paths import MAX_FILE_BYTES
 from stancemap.yamlio.parse import parse_yaml
+from stancemap.yamlio.reader import Refused, read_bounded
+from stancemap.yamlio.write import yaml_string
 
-MAX_BYTES = 5_000_000
 SEED_NAME = re.compile(r"^(\d{3})_[0-9a-f]{16}\.txt$")
 # Written when the curator gives no --basis: the loader requires a basis, and this one says it is unchecked.
 DEFAULT_BASIS = "date given by the curator with add-source; not yet checked against the text"
@@ -53,15 +54,20 @@ class Added:
     entry: str  # the YAML text appended to sources.yaml
 
 
-def read_document(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[bytes, str]:
+def read_document(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[bytes, str]:
     """The raw bytes and decoded text of a plain-text UTF-8 document; DocumentError says what is wrong."""
-    if not path.exists():
-        raise DocumentError("no such file")
-    if not path.is_file():
-        raise DocumentError("not a regular file")
-    if path.stat().st_size > max_bytes:
-        raise DocumentError(f"larger than {max_bytes:,} bytes; is this really one article?")
-    raw = path.read_bytes()
+    try:
+        raw = read_bounded(path, max_bytes=max_bytes)
+    except Refused as refused:
+        if refused.reason == "changed":
+            raise DocumentError("changed while it was being read; try again when it is saved") from None
+        if refused.reason in ("too big", "grew"):
+            raise DocumentError(f"larger than {max_bytes:,} bytes; is this really one article?") from None
+        raise DocumentError("not a regular file") from None
+    except FileNotFoundError:
+        raise DocumentError("no such file") from None
+    except OSError as err:
+        raise DocumentError(f"cannot be read ({err.strerror or type(err).__name__})") from None
     nul = raw.find(b"\0")
     if nul >= 0:
         raise DocumentError(f"binary file (NUL byte at offset {nul}); save the article as plain UTF-8 text")
@@ -132,11 +138,6 @@ def _next_name(seeds: Path, raw: bytes) -> str:
     return f"{max(numbers, default=-1) + 1:03d}_{hashlib.sha256(raw).hexdigest()[:16]}.txt"
 
 
-def _yaml_value(value: Any) -> str:
-    """A YAML scalar for `value`: a JSON string is a valid YAML double-quoted scalar."""
-    return json.dumps(value, ensure_ascii=False)
-
-
 def render_entry(fields: dict[str, Any]) -> str:
     """The YAML text of one sources.yaml list item, in the file's own style."""
     lines = []
@@ -144,7 +145,7 @@ def render_entry(fields: dict[str, Any]) -> str:
         lead = "  - " if index == 0 else "    "
         # Ids, file names and hashes match strict patterns, so they read back as the same text unquoted.
         plain = key in ("id", "file") or (key == "sha256" and not value.isdigit())
-        shown = value if plain else _yaml_value(value)
+        shown = value if plain else yaml_string(value)
         lines.append(f"{lead}{key}: {shown}")
     return "\n".join(lines) + "\n"
 
@@ -188,15 +189,13 @@ def add_source(
     if url:
         fields["url"] = url
     try:
-        source = Source.model_validate(fields)
+        # The validation context's today refuses a publication date in the future.
+        Source.model_validate(fields, context={"today": today or dt.date.today()})
     except ValidationError as err:
         first = err.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else ""
         message = str(first["msg"]).removeprefix("Value error, ")
         raise DocumentError(f"{OPTIONS.get(field, field or 'entry')}: {message}") from None
-    today = today or dt.date.today()
-    if source.published.earliest > today:
-        raise DocumentError(f"--published: {source.published} is in the future (today is {today})")
     entry = render_entry(fields)
     separator = "" if existing.endswith("\n") else "\n"
     addition = f"{separator}\n{entry}"

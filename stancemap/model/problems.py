@@ -1,8 +1,13 @@
-"""Problems found in the data, printed as ``path:line:col: message``."""
+"""Problems found in the data, printed as ``path:line:col: message``, and the collector that places them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
+
+# A node's place from the root of a file: mapping keys and sequence indexes, as in pydantic error locations.
+NodePath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True, order=True)
@@ -16,6 +21,34 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+
+class Locates(Protocol):
+    """What can say where a node is written (a parsed YAML file)."""
+
+    def locate(self, loc: NodePath) -> tuple[int, int]: ...
+
+
+@dataclass(frozen=True)
+class Problems:
+    """Adds the problems of one file to a shared list, each at the line and column of the node it names."""
+
+    path: str
+    doc: Locates
+    found: list[Problem]
+
+    def add(self, loc: NodePath, message: str) -> None:
+        """A problem at the node `loc` (or the nearest node above it that is written in the file)."""
+        line, col = self.doc.locate(loc)
+        self.found.append(Problem(self.path, line, col, message))
+
+    def add_at(self, line: int, col: int, message: str) -> None:
+        """A problem at a known line and column (1-based; 0 when unknown)."""
+        self.found.append(Problem(self.path, line, col, message))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Problems already placed (the parser's, pydantic's)."""
+        self.found.extend(problems)
 
 
 class StancemapError(Exception):

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from stancemap.model.dates import FuzzyDate
+from stancemap.model.dates import FuzzyDate, NotFutureDate
 
 LEVELS: tuple[str, ...] = ("demands", "supports", "conditional", "opposes", "rejects")
 Level = Literal["demands", "supports", "conditional", "opposes", "rejects"]
@@ -121,7 +121,7 @@ class Evidence(Model):
         description="stated: the source names the party; inferred: the curator attributes it from context "
         "(the note must say why).",
     )
-    said_on: FuzzyDate | None = Field(
+    said_on: NotFutureDate | None = Field(
         None, description="When it was said, where that differs from publication."
     )
     note: OneLine | None = Field(None, description="Why this supports the stance, or a caveat.")
@@ -139,7 +139,7 @@ class Stance(Model):
     summary: OneLine = Field(description="A neutral one-line summary.", examples=["Will not cede Crimea"])
     quantity: float | None = Field(None, description="A number in the issue's unit, e.g. 50 (years).")
     conditions: list[OneLine] = Field(default_factory=list, examples=[["only once a ceasefire is in place"]])
-    as_of: FuzzyDate | None = Field(
+    as_of: NotFutureDate | None = Field(
         None, description="When the stance held; defaults to the date of its newest evidence."
     )
     red_line: bool = Field(False, description="True where the source shows the position is non-negotiable.")
@@ -172,7 +172,7 @@ class Source(Model):
         examples=[["Bloomberg News", "Tribune Content Agency", "ArcaMax"]],
     )
     author: OneLine | None = None
-    published: FuzzyDate = Field(description="As precise as the text supports.")
+    published: NotFutureDate = Field(description="As precise as the text supports.")
     published_basis: OneLine = Field(description="What in the text supports the date.")
     url: HttpLink | None = None
     copy_of: Id | None = Field(None, description="Id of a source this one is a copy of (the same story).")

@@ -7,12 +7,11 @@ import os
 
 import streamlit as st
 
-from stancemap.check.quotes import QuoteMatch
+from stancemap.derive.frames import empty_cell_explanation, history_frame, quantity_text
 from stancemap.derive.matrix import NO_POSITION, RED_LINE_MARK, current, history
 from stancemap.derive.strength import evidence_strength
-from stancemap.derive.tables import empty_cell_explanation, history_frame, quantity_text
 from stancemap.model.codebook import KIND_LABELS, KIND_MEANINGS, LEVEL_MEANINGS, RED_LINE_MEANING
-from stancemap.model.dataset import Dataset, StanceRecord
+from stancemap.model.dataset import Dataset, QuoteMatch, StanceRecord
 from stancemap.model.schema import Evidence
 from stancemap.paths import CELL_PAGE, SITE_URL_VARIABLE, site_permalink
 from stancemap.ui import render
