@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 
 from stancemap.derive.changes import Change, Release
 from stancemap.derive.citation import cite
+from stancemap.derive.frames import cell_text, empty_cell_explanation, quantity_text
 from stancemap.derive.highlight import ContextParagraph, Piece, pieces, quote_context
 from stancemap.derive.matrix import LEVEL_COLOURS, NO_POSITION, RED_LINE_MARK, history
 from stancemap.derive.strength import evidence_strength
-from stancemap.derive.tables import cell_text, empty_cell_explanation, quantity_text
 from stancemap.model.codebook import KIND_LABELS, KIND_MEANINGS, LEVEL_MEANINGS, NO_POSITION_MEANING
 from stancemap.model.dataset import Dataset, StanceRecord
 from stancemap.publish import layout
@@ -317,7 +317,7 @@ def source_paragraphs(data: Dataset, source_id: str, spans: list[tuple[int, int]
 
 
 def citing_items(data: Dataset, cited: Cited) -> list[CitingItem]:
-    """The evidence items quoting one source (`cited`: from derive.tables.citations)."""
+    """The evidence items quoting one source (`cited`: from derive.frames.citations)."""
     return [
         CitingItem(
             party=data.parties[record.party].name,

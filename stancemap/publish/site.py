@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from stancemap.derive import export
 from stancemap.derive.changes import Release
+from stancemap.derive.frames import Cells, citations
 from stancemap.derive.highlight import Piece
 from stancemap.derive.matrix import (
     LEVEL_COLOURS,
@@ -29,7 +30,6 @@ from stancemap.derive.matrix import (
     level_colours,
 )
 from stancemap.derive.matrix_image import matrix_png, matrix_svg
-from stancemap.derive.tables import Cells, citations
 from stancemap.model.codebook import (
     KIND_LABELS,
     KIND_MEANINGS,
