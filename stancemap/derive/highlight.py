@@ -60,7 +60,7 @@ def quote_paragraphs(source: SourceText, spans: Sequence[Span]) -> list[int]:
 class ContextParagraph(NamedTuple):
     """A paragraph of a quote's context: its index, its pieces, whether paragraphs are left out before it."""
 
-    index: int
+    paragraph: int
     pieces: list[Piece]
     gap_before: bool
 
