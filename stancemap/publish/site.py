@@ -446,7 +446,10 @@ def prepare(out: Path) -> None:
                 "name an empty or missing folder"
             )
         for child in sorted(out.iterdir()):
-            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
     out.mkdir(parents=True, exist_ok=True)
 
 
