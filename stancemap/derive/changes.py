@@ -268,6 +268,7 @@ class _Checkout:
                 if tree is not None:
                     self._extract(folder, tree)
             else:
+                assert tree is not None  # a diff exists only between two trees
                 for name in changed:
                     (self.path / folder / name).unlink(missing_ok=True)
                 written = [name for name, status in changed.items() if status != "D"]

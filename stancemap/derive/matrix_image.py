@@ -127,7 +127,7 @@ def matrix_chart(
         .mark_text(align="left", baseline="top", fontSize=10, color=CAPTION_COLOUR)
         .encode(text="caption:N", x=alt.value(-ISSUE_LABEL_WIDTH), y=alt.value(rows * CELL_HEIGHT + 64))
     )
-    return (
+    chart: alt.LayerChart = (
         alt.layer(cells, red_lines, labels, red_labels, empty, footer)
         .properties(
             width=columns * CELL_WIDTH,
@@ -150,6 +150,7 @@ def matrix_chart(
         .configure_view(stroke=None)
         .configure_legend(labelFontSize=11, titleFontSize=11)
     )
+    return chart
 
 
 @dataclass(frozen=True)
