@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from stancemap.check.context import LoadContext
@@ -21,7 +21,7 @@ from stancemap.model.dataset import Dataset, EventRecord, Origin, StanceRecord
 from stancemap.model.dates import FuzzyDate
 from stancemap.model.problems import NodePath, Problem, StancemapError
 from stancemap.model.schema import Event, Issue, Party, Source, Stance
-from stancemap.paths import EVENTS_FILE, ISSUES_FILE, PARTIES_FILE, ROOT, SOURCES_FILE
+from stancemap.paths import EVENTS_FILE, ISSUES_FILE, PARTIES_FILE, ROOT, SOURCES_FILE, STANCES_DIR
 
 Named = TypeVar("Named", Party, Issue)
 SINGULAR = {"parties": "party", "issues": "issue"}
@@ -96,6 +96,15 @@ def _load_stance_file(context: LoadContext, file: DataFile, seen: dict[StanceKey
     if issue not in data.issues:
         problems.add(
             ("issue",), not_loaded("issue", "issues", issue, data.issues, data.broken_issues, ISSUES_FILE)
+        )
+        return
+    named = PurePosixPath(file.rel).stem
+    if named != issue and (named in data.issues or named in data.broken_issues):
+        # A reader of crimea.yaml, or its diff, takes its stances to be on Crimea.
+        problems.add(
+            ("issue",),
+            f"issue: {issue!r} in a file named {named}.yaml; a stance file holds the stances on the issue it "
+            f"is named after: set issue: {named}, or move these stances to {STANCES_DIR}/{issue}.yaml",
         )
         return
     for index, origin, stance in records(file, "stances", Stance, context.validation):

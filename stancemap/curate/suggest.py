@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from stancemap.check.quotes import find_quote, fragments, normalize, quote_defects
+from stancemap.check.quotes import check_quote, fragments, normalize
 from stancemap.model.dataset import Dataset
 from stancemap.model.sourcetext import SourceText, parse_source_text
 from stancemap.yamlio.write import yaml_string
@@ -429,7 +429,8 @@ def candidates(text: str, data: Dataset) -> list[Candidate]:
         mentions = _mentions(sentence, lexicon)
         pronoun = _pronoun_speaker(sentences, sentence.index, lexicon)
         parties = list(dict.fromkeys([m.party for m in mentions] + ([pronoun.party] if pronoun else [])))
-        if not parties or quote_defects(sentence.text) or find_quote(sentence.text, source) is None:
+        # The same check validate makes, evidence floor included, so every proposed quote would verify.
+        if not parties or check_quote(sentence.text, source)[1] is None:
             continue
         folded = normalize(sentence.text)
         kind, kind_why = _kind(sentence.text)
