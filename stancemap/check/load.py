@@ -20,7 +20,7 @@ from stancemap.check.structure import records, top_mapping, unique, unique_label
 from stancemap.model.dataset import Dataset, EventRecord, Origin, StanceRecord
 from stancemap.model.dates import FuzzyDate
 from stancemap.model.problems import NodePath, Problem, StancemapError
-from stancemap.model.schema import Event, Issue, Party, Source, Stance
+from stancemap.model.schema import Event, Issue, Party, Quantity, Source, Stance
 from stancemap.paths import EVENTS_FILE, ISSUES_FILE, PARTIES_FILE, ROOT, SOURCES_FILE, STANCES_DIR
 
 Named = TypeVar("Named", Party, Issue)
@@ -135,11 +135,14 @@ def _check_stance(
             (*at, "party"),
             not_loaded("party", "parties", stance.party, data.parties, data.broken_parties, PARTIES_FILE),
         )
-    if stance.quantity is not None and data.issues[issue].quantity is None:
+    unit = data.issues[issue].quantity
+    if stance.quantity is not None and unit is None:
         problems.add(
             (*at, "quantity"),
             f"quantity: issue {issue!r} has no quantity unit; remove it or add one to the issue",
         )
+    elif stance.quantity is not None and unit.minimum is not None and stance.quantity < unit.minimum:
+        problems.add((*at, "quantity"), _below_minimum(stance.quantity, unit, issue))
     matches = [
         check_evidence(data, ev, problems, (*at, "evidence", i)) for i, ev in enumerate(stance.evidence)
     ]
@@ -157,6 +160,17 @@ def _check_stance(
             return None
     as_of = stance.as_of or newest
     return StanceRecord(issue, stance, as_of, origin, tuple(m for m in matches if m is not None))
+
+
+def _below_minimum(quantity: float, unit: Quantity, issue: str) -> str:
+    """Why a stance's quantity is refused: it is below the least its issue's unit allows."""
+    where = f"the quantity of issue {issue!r} in {ISSUES_FILE}"
+    if unit.minimum == 0:
+        return (
+            f"quantity: {quantity:g} is negative, and a number of {unit.unit} cannot be; give the number of "
+            f"{unit.unit} (if this quantity may be negative, set minimum: null in {where})"
+        )
+    return f"quantity: {quantity:g} is below {unit.minimum:g} {unit.unit}, the minimum set in {where}"
 
 
 def load_events(context: LoadContext) -> None:
