@@ -179,4 +179,5 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    handler: Handler = args.handler  # each subcommand sets its own
+    return handler(args)

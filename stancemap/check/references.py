@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from stancemap.check.messages import did_you_mean
+from stancemap.check.validation_messages import did_you_mean
 from stancemap.model.dataset import Dataset
 from stancemap.model.problems import NodePath, Problems
 from stancemap.paths import SOURCES_FILE

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from stancemap.check.files import DataFile
-from stancemap.check.messages import did_you_mean, validation_problems
+from stancemap.check.validation_messages import did_you_mean, validation_problems
 from stancemap.model.dataset import Origin
 from stancemap.model.schema import Event, Issue, Party, Source
 

@@ -440,7 +440,7 @@ def candidates(text: str, data: Dataset) -> list[Candidate]:
             speaker_mention = named or (pronoun if pronoun and pronoun.party == party else None)
             if speaker_mention is None:
                 speaker_mention = _earlier_speaker(sentences, sentence, party, lexicon)
-            speaker = speaker_mention.speaker if speaker_mention else data.parties[party].name
+            speaker = (speaker_mention and speaker_mention.speaker) or data.parties[party].name
             level, cue = _level(sentence.text, [m.start for m in own] or [0])
             for issue, hits in issues.items():
                 reasons = [f"{len(hits)} keyword{'s' * (len(hits) > 1)} ({', '.join(hits)})"]

@@ -10,8 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from stancemap.derive.export import COLUMNS, evidence_table, to_csv, to_json
-from stancemap.derive.matrix import LEVEL_COLOURS, current, level_css
-from stancemap.derive.tables import (
+from stancemap.derive.frames import (
     citations,
     citing_frame,
     issue_frame,
@@ -19,6 +18,7 @@ from stancemap.derive.tables import (
     quantity_frame,
     sources_frame,
 )
+from stancemap.derive.matrix import LEVEL_COLOURS, current, level_css
 from stancemap.model.dataset import Dataset
 from stancemap.model.problems import Problem
 from stancemap.model.schema import LEVELS
@@ -44,7 +44,7 @@ def _styled_levels(frame: pd.DataFrame) -> pd.io.formats.style.Styler:
 def quantity_chart(frame: pd.DataFrame, unit: str) -> alt.Chart:
     """Bars of each party's number on an issue, coloured by level, with the source in the tooltip."""
     levels = [level for level in LEVELS if level in set(frame["level"])]
-    return (
+    return (  # type: ignore[no-any-return]  # altair types its mark_* methods as returning Any
         alt.Chart(frame)
         .mark_bar(stroke="#6b7280", strokeWidth=0.5)
         .encode(
