@@ -136,13 +136,14 @@ def _check_stance(
             not_loaded("party", "parties", stance.party, data.parties, data.broken_parties, PARTIES_FILE),
         )
     unit = data.issues[issue].quantity
-    if stance.quantity is not None and unit is None:
-        problems.add(
-            (*at, "quantity"),
-            f"quantity: issue {issue!r} has no quantity unit; remove it or add one to the issue",
-        )
-    elif stance.quantity is not None and unit.minimum is not None and stance.quantity < unit.minimum:
-        problems.add((*at, "quantity"), _below_minimum(stance.quantity, unit, issue))
+    if stance.quantity is not None:
+        if unit is None:
+            problems.add(
+                (*at, "quantity"),
+                f"quantity: issue {issue!r} has no quantity unit; remove it or add one to the issue",
+            )
+        elif unit.minimum is not None and stance.quantity < unit.minimum:
+            problems.add((*at, "quantity"), _below_minimum(stance.quantity, unit, issue))
     matches = [
         check_evidence(data, ev, problems, (*at, "evidence", i)) for i, ev in enumerate(stance.evidence)
     ]

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from stancemap.model.characters import character_name, how_to_fix, invisible_characters, places_text
+from stancemap.model.dates import PATTERN as DATE_PATTERN
 from stancemap.model.dates import FuzzyDate, NotFutureDate
 
 LEVELS: tuple[str, ...] = ("demands", "supports", "conditional", "opposes", "rejects")
@@ -31,6 +32,7 @@ PATTERN_MEANINGS: dict[str, str] = {
     ONE_LINE_PATTERN: "one line of text that is not blank",
     SHA256_PATTERN: "a 64-character lowercase hex SHA-256 (as `sha256sum FILE` prints it)",
     SEED_FILE_PATTERN: "a file name under seeds/ ending in .txt, with no folders (letters, digits, _ . -)",
+    DATE_PATTERN: "a date: 2026-01-03, 2026-01 or 2026, or an interval such as 2026-01-03/2026-01-05",
 }
 
 Id = Annotated[
