@@ -146,6 +146,8 @@ def _defects(quote: str, parts: list[str]) -> list[str]:
     elif "" in parts:
         at = _empty_fragment_at(quote)
         defects.append(f"quote has an empty fragment between elisions at character {at}; remove one elision")
+    if quote.isprintable():
+        return defects  # no control, format or surrogate characters: skip the per-character scan
     for char, places in invisible_characters(quote).items():
         defects.append(
             f"quote contains {character_name(char)} {places_text(places)};"
@@ -154,33 +156,40 @@ def _defects(quote: str, parts: list[str]) -> list[str]:
     return defects
 
 
+# A word: a run of non-space characters with a letter or digit in it. Greedy on both sides, so each run
+# matches at most once, and a dash or an elision on its own is no word.
+_WORD = re.compile(r"\S*[^\W_]\S*")
+
+
 def words(text: str) -> int:
     """How many words ``text`` has: whitespace-separated tokens with a letter or digit (a dash is none)."""
-    return sum(1 for token in text.split() if any(char.isalnum() for char in token))
+    return len(_WORD.findall(text))
 
 
 def _too_few_words(parts: list[str]) -> list[str]:
     """The evidence floor on length: the whole quote, and each fragment when there are several."""
-    total = sum(words(part) for part in parts)
-    if total < MIN_QUOTE_WORDS:
+    counts = [words(part) for part in parts]
+    if sum(counts) < MIN_QUOTE_WORDS:
         return [
-            f"quote has {_count(total, 'word')}, too few to carry a claim; quote at least {MIN_QUOTE_WORDS} "
-            "words of the source: the whole clause that says who does or wants what"
+            f"quote has {_count(sum(counts), 'word')}, too few to carry a claim; quote at least "
+            f"{MIN_QUOTE_WORDS} words of the source: the whole clause that says who does or wants what"
         ]
     return [
-        f"quote fragment {excerpt(part)} has {_count(words(part), 'word')}; each fragment between elisions "
+        f"quote fragment {excerpt(part)} has {_count(count, 'word')}; each fragment between elisions "
         f"needs at least {MIN_FRAGMENT_WORDS} to be distinctive in its source: extend it with the words "
         "around it in the source, or quote the words in between instead of the elision"
-        for part in parts
-        if words(part) < MIN_FRAGMENT_WORDS
+        for part, count in zip(parts, counts, strict=True)
+        if count < MIN_FRAGMENT_WORDS
     ]
 
 
 def _repeated(parts: list[str], normalized: list[str], source: SourceText) -> list[str]:
     """A problem for each short fragment found at more than one place in the source's body."""
     found = []
+    text = _view_of(source).text
     for part, folded in zip(parts, normalized, strict=True):
-        if words(folded) >= DISTINCT_WORDS:
+        # str.count first: a fragment in the text once is at one place, and most are, so no loop runs.
+        if text.count(folded) < 2 or words(folded) >= DISTINCT_WORDS:
             continue
         lines = [source.text.count("\n", 0, start) + 1 for start in _body_places(folded, source)]
         if len(lines) > 1:

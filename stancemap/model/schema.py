@@ -44,6 +44,8 @@ Id = Annotated[
 
 def _visible(text: str) -> str:
     """Refuse characters a reader cannot see, which hide or reorder what a page shows (see characters.py)."""
+    if text.isprintable():  # the common case, without a further call: this runs for every displayed text
+        return text
     found = invisible_characters(text, line_separators=True)
     if found:
         listed = " and ".join(f"{character_name(char)} {places_text(at)}" for char, at in found.items())
