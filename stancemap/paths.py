@@ -25,3 +25,12 @@ LAYOUT: dict[str, str] = {
     ISSUES_FILE: "the issues (id, title, proposition)",
     STANCES_DIR: "one <issue>.yaml per issue with every party's stances on it",
 }
+
+# The published site's public address (python -m stancemap publish --base-url; the app links cells to it).
+SITE_URL_VARIABLE = "STANCEMAP_SITE_URL"
+CELL_PAGE = "cell/{party}/{issue}/index.html"  # a cell's page in the published site
+
+
+def site_permalink(base_url: str, page: str) -> str:
+    """A site page's public address, folder-style: `https://host/sub/cell/russia/crimea/`."""
+    return base_url.rstrip("/") + "/" + page.removesuffix("index.html")
