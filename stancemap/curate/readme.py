@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from stancemap.atomic import write_atomic
 from stancemap.check import quotes
 from stancemap.derive.export import COLUMNS
 from stancemap.derive.matrix import current
@@ -73,5 +74,5 @@ def update(path: Path, data: Dataset) -> bool:
     old = path.read_text(encoding="utf-8")
     new = render(old, data)
     if new != old:
-        path.write_text(new, encoding="utf-8")
+        write_atomic(path, new)
     return new != old
