@@ -24,8 +24,7 @@ def load_file(context: LoadContext, rel: str, load: Callable[[DataFile], None]) 
     found = context.undo(mark)
     earlier = _read_and_load(context, rel, good, load)
     if earlier is not None and len(context.problems) == mark.sizes["problems"]:
-        # Served from its last good version; what is wrong on disk still goes in the list of problems.
-        context.problems.extend(found)
+        # Served from its last good version; load_dataset lists what is wrong on disk with the rest.
         context.data.stale[rel] = stale_file(context.root, rel, tuple(found), good)
         return
     # The last good version no longer fits the other files either: the version on disk, as it is.

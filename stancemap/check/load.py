@@ -257,6 +257,8 @@ def load_dataset(
     with gc_paused():
         for _name, stage in STAGES:
             stage(context)
+    for stale in context.data.stale.values():
+        context.problems.extend(stale.problems)  # what is wrong on disk, though its last good version loaded
     return context.data, sorted(set(context.problems))
 
 
