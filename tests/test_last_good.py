@@ -91,7 +91,7 @@ def test_stances_from_a_previous_version_are_marked(
     banner = stale_html(data, lambda rel: None)
     assert "positions/stances/crimea.yaml has a problem since it was saved at" in banner
     assert "Readers see its previous version" in banner and "quote not found" in banner
-    assert f"The 1 stance from it carry the mark {PREVIOUS_VERSION_MARK}" in banner
+    assert f"The stance from it carries the mark {PREVIOUS_VERSION_MARK}" in banner
 
 
 def test_a_last_good_version_that_does_not_validate_now_is_not_served(

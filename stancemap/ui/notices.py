@@ -39,11 +39,12 @@ def _stale_file_html(rel: str, stale: StaleFile, noticed: dt.datetime | None, sh
         since = f"since it was saved at {when(stale.since)}"
     else:
         since = f"since it went missing (noticed at {when(noticed)})"
-    stances = (
-        f" The {shown} stance{'s' * (shown != 1)} from it carry the mark {PREVIOUS_VERSION_MARK}."
-        if shown
-        else ""
-    )
+    if shown == 1:
+        stances = f" The stance from it carries the mark {PREVIOUS_VERSION_MARK} in the matrix."
+    elif shown:
+        stances = f" The {shown} stances from it carry the mark {PREVIOUS_VERSION_MARK} in the matrix."
+    else:
+        stances = ""
     problems = "".join(f"<li><code>{esc(problem)}</code></li>" for problem in stale.problems[:5])
     more = len(stale.problems) - 5
     rest = f"<li>and {more} more in the list of data problems</li>" if more > 0 else ""
