@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -173,6 +174,11 @@ def test_the_fingerprint_sees_a_file_turned_into_an_empty_folder(data_copy: Path
     assert fingerprint(data_copy) != deleted
     _, problems = load_dataset(data_copy, today=TODAY)
     assert [p.path for p in problems] == [CRIMEA]
+    # A data folder gone, or a file in its place, are two states, each with problems of its own.
+    shutil.rmtree(data_copy / "positions")
+    missing = fingerprint(data_copy)
+    (data_copy / "positions").write_text("not a folder")
+    assert fingerprint(data_copy) != missing
 
 
 def test_what_disappeared_since_the_data_served_before(data_copy: Path, dataset: Dataset) -> None:

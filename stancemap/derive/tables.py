@@ -70,6 +70,16 @@ class Matrix:
 PREVIOUS_VERSION_MARK = "⟲"
 
 
+def previous_version_note(data: Dataset, record: StanceRecord) -> str:
+    """For a stance from the last good version of its file: say so ('' for any other)."""
+    if record.origin.path not in data.stale:
+        return ""
+    return (
+        f"{PREVIOUS_VERSION_MARK} from the previous version of {record.origin.path}: the file on disk has a "
+        "problem (see the banner above)"
+    )
+
+
 def quantity_text(data: Dataset, record: StanceRecord) -> str:
     """The stance's number with its unit, e.g. '50 years', or ''."""
     unit = data.issues[record.issue].quantity

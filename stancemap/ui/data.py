@@ -32,9 +32,9 @@ def data_root() -> Path:
 
 
 def fingerprint(root: Path) -> Fingerprint:
-    """(relative path, mtime_ns, size) of every entry under the data folders, folders as `path/` (0, 0) and
-    a missing data folder as (-1, -1): cheap, and it changes on any edit, any new or removed entry of any
-    type (an empty folder where a file was is a change the loader reports)."""
+    """(relative path, mtime_ns, size) of every entry under the data folders, folders as `path/` (0, 0), a
+    data folder that cannot be listed as `path` (a missing one as -1, -1): cheap, and it changes on any
+    edit and on any new or removed entry of any type (an empty folder where a file was is a change too)."""
     # Plain strings and os.scandir: every rerun of every session scans the folders, thousands of files.
     found: list[tuple[str, int, int]] = []
     pending = list(DATA_FOLDERS)
@@ -44,8 +44,12 @@ def fingerprint(root: Path) -> Fingerprint:
         try:
             entries = list(os.scandir(os.path.join(base, folder)))
         except OSError:
-            # Reported by the loader; a folder that became a file or vanished is a different state.
-            found.append((folder, -1, -1))
+            # Reported by the loader. A data folder that is missing, or is a file now, is a state of its own.
+            try:
+                info = os.lstat(os.path.join(base, folder))
+                found.append((folder, info.st_mtime_ns, info.st_size))
+            except OSError:
+                found.append((folder, -1, -1))
             continue
         found.append((f"{folder}/", 0, 0))
         for entry in entries:
