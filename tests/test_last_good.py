@@ -119,7 +119,9 @@ def test_without_a_fallback_nothing_is_stale_and_validate_reports_the_disk(
     data, _ = load_dataset(data_copy, today=TODAY)
     assert data.stale == {} and data.stances == []
     snapshots = tmp_path / "snapshots"
-    LastGood(snapshots).keep(good[1], {}, NOW)
+    store = LastGood(snapshots)
+    store.keep(good[1], {}, NOW)
+    store.flush()
     result = subprocess.run(
         [sys.executable, "-m", "stancemap", "validate", str(data_copy)],
         cwd=ROOT,
@@ -133,12 +135,15 @@ def test_without_a_fallback_nothing_is_stale_and_validate_reports_the_disk(
 
 def test_last_good_versions_survive_a_restart(tmp_path: Path, good: tuple[Dataset, dict[str, str]]) -> None:
     folder = tmp_path / "snapshots"
-    LastGood(folder).keep(good[1], {}, NOW)
+    first = LastGood(folder)
+    first.keep(good[1], {}, NOW)
+    first.flush()
     assert LastGood(folder).fallback() == good[1]
     # A newer clean version replaces the older; the older object is dropped.
     newer = good[1][CRIMEA] + "# a comment\n"
     store = LastGood(folder)
     store.keep({CRIMEA: newer}, {}, NOW)
+    store.flush()
     assert LastGood(folder).fallback()[CRIMEA] == newer
     assert len(list((folder / OBJECTS).iterdir())) == len(good[1])
 
@@ -147,7 +152,9 @@ def test_corrupt_or_foreign_snapshots_are_ignored(
     tmp_path: Path, good: tuple[Dataset, dict[str, str]]
 ) -> None:
     folder = tmp_path / "snapshots"
-    LastGood(folder).keep(good[1], {}, NOW)
+    store = LastGood(folder)
+    store.keep(good[1], {}, NOW)
+    store.flush()
     index = json.loads((folder / INDEX).read_text())
     crimea_object = folder / OBJECTS / index["files"][CRIMEA]
     crimea_object.write_text(crimea_object.read_text().replace("Crimea", "Kuban"))  # tampered
