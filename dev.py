@@ -3,7 +3,7 @@
 
 python3 dev.py app      run the dashboard on the bundled data
 python3 dev.py test     run the test suite (pytest)
-python3 dev.py lint     ruff check + format check
+python3 dev.py lint     ruff check, ruff format check and mypy --strict (configured in pyproject.toml)
 python3 dev.py validate check the data (python -m stancemap validate)
 python3 dev.py schema   regenerate schema/*.schema.json
 python3 dev.py bench    print the performance table
@@ -61,8 +61,13 @@ def main(argv: list[str]) -> int:
     ensure_venv()
     command = [str(PYTHON), *COMMANDS[argv[0]], *argv[1:]]
     if argv[0] == "lint":
-        code = subprocess.call(command, cwd=HERE)
-        return code or subprocess.call([str(PYTHON), "-m", "ruff", "format", "--check", "."], cwd=HERE)
+        # All three run, so one report shows every kind of problem.
+        codes = [
+            subprocess.call(command, cwd=HERE),
+            subprocess.call([str(PYTHON), "-m", "ruff", "format", "--check", "."], cwd=HERE),
+            subprocess.call([str(PYTHON), "-m", "mypy"], cwd=HERE),
+        ]
+        return next((code for code in codes if code), 0)
     return subprocess.call(command, cwd=HERE)
 
 

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.generate import generate
+from stancemap.check.lastgood import LastGood, read_snapshots
 from stancemap.check.load import load_dataset
-from stancemap.lastgood import LastGood, read_snapshots
 
 TODAY = dt.date(2026, 11, 24)
 NOW = dt.datetime(2026, 11, 24, tzinfo=dt.UTC)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from stancemap.check.lastgood import SNAPSHOT_VARIABLE
 from stancemap.check.load import ROOT, load_dataset
-from stancemap.lastgood import SNAPSHOT_VARIABLE
 from stancemap.model.dataset import Dataset
 
 # A fixed "today" keeps date rules repeatable; the bundled data must validate on it and on the real today.

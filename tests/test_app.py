@@ -19,8 +19,8 @@ from streamlit.testing.v1 import AppTest
 from benchmarks.generate import generate
 from stancemap.check.load import ROOT, load_dataset
 from stancemap.derive.export import evidence_table, to_csv, to_json
+from stancemap.derive.frames import ISSUE_COLUMN, Matrix, build_matrix
 from stancemap.derive.matrix import LEVEL_COLOURS, NO_POSITION
-from stancemap.derive.tables import ISSUE_COLUMN, Matrix, build_matrix
 from stancemap.model.codebook import KIND_LABELS, KIND_MEANINGS, LEVEL_MEANINGS
 from stancemap.model.dataset import Dataset
 from stancemap.model.schema import EVIDENCE_KINDS, LEVELS
@@ -399,7 +399,7 @@ def test_codebook_covers_every_level_and_kind() -> None:
 def test_page_logic_imports_without_streamlit() -> None:
     code = (
         "import sys, stancemap.model.codebook, stancemap.ui.render, stancemap.ui.state, "
-        "stancemap.derive.tables; "
+        "stancemap.derive.frames; "
         "sys.exit('streamlit' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0

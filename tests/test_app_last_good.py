@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from stancemap.check.load import ROOT, load_dataset
-from stancemap.derive.tables import PREVIOUS_VERSION_MARK
+from stancemap.derive.frames import PREVIOUS_VERSION_MARK
 from stancemap.ui.data import ROOT_VARIABLE
 
 APP = str(ROOT / "app.py")

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from stancemap.atomic import write_atomic
 from stancemap.check.load import ROOT
+from stancemap.yamlio.atomic import write_atomic
 from tests.conftest import TODAY, copy_data
 
 ARTICLE = Path(__file__).parent / "data" / "articles" / "ap-guarantees-elections.txt"
@@ -116,7 +116,7 @@ def test_a_large_write_killed_by_another_process_leaves_the_old_file(tmp_path: P
         [
             sys.executable,
             "-c",
-            "import sys; from pathlib import Path; from stancemap.atomic import write_atomic\n"
+            "import sys; from pathlib import Path; from stancemap.yamlio.atomic import write_atomic\n"
             "write_atomic(Path(sys.argv[1]), b'x' * 400_000_000)",
             str(target),
         ],

@@ -16,7 +16,7 @@ import pytest
 
 from stancemap.check.load import ROOT, load_dataset
 from stancemap.check.quotes import check_quote
-from stancemap.derive.tables import Matrix, build_matrix
+from stancemap.derive.frames import Matrix, build_matrix
 from stancemap.model.dataset import DERIVED_MAX, Dataset
 from stancemap.ui.data import SharedScan, fingerprint, read
 from tests.conftest import TODAY

@@ -128,15 +128,13 @@ def _load_stance_file(context: LoadContext, file: DataFile) -> None:
             count = len(items) if isinstance(items, list) else 0
             problems.add_at(0, 0, blocked_message(file.rel, count, "stance", {ISSUES_FILE}))
             return
-        problems.add(
-            ("issue",), not_loaded("issue", "issues", issue, data.issues, data.broken_issues, ISSUES_FILE)
-        )
+        problems.add(("issue",), not_loaded(data, "issue", issue))
         return
     blocked: set[str] = set()
     count = 0
-    for index, origin, stance in records(file, "stances", Stance, context.validation):
+    for index, _, stance in records(file, "stances", Stance, context.validation):
         before = len(problems.found)
-        record = _check_stance(data, issue, stance, file, ("stances", index), origin)
+        record = _check_stance(data, issue, stance, file, ("stances", index))
         registries = take_blocked(problems, before)
         if registries:
             blocked |= registries
@@ -145,37 +143,26 @@ def _load_stance_file(context: LoadContext, file: DataFile) -> None:
             continue
         key = (record.party, issue, str(record.as_of))
         if key in seen:
-            problems.add_at(
-                origin.line,
-                file.doc.locate(("stances", index))[1],
+            problems.add(
+                ("stances", index),
                 f"duplicate stance: {record.party} on {issue} as of {record.as_of} is already "
                 f"at {seen[key]}; merge the evidence or give each its own as_of",
             )
             continue
-        seen[key] = origin
+        seen[key] = record.origin
         data.stances.append(record)
     if count:
         problems.add_at(0, 0, blocked_message(file.rel, count, "stance", blocked))
 
 
 def _check_stance(
-    data: Dataset, issue: str, stance: Stance, file: DataFile, at: NodePath, origin: Origin
+    data: Dataset, issue: str, stance: Stance, file: DataFile, at: NodePath
 ) -> StanceRecord | None:
-    """The stance with its derived date and quote spans, or None when any rule across files fails."""
+    """The stance at `at` with its derived date and quote spans, or None when any rule across files fails."""
     problems = file.problems
     before = len(problems.found)
     if stance.party not in data.parties:
-        refer(
-            problems,
-            (*at, "party"),
-            "party",
-            "parties",
-            stance.party,
-            data.parties,
-            data.broken_parties,
-            PARTIES_FILE,
-            data.unread,
-        )
+        refer(data, "party", stance.party, problems, (*at, "party"))
     if stance.quantity is not None and data.issues[issue].quantity is None:
         problems.add(
             (*at, "quantity"),
@@ -196,8 +183,10 @@ def _check_stance(
                 f"as_of: {stance.as_of} is before any of its evidence (the earliest is {oldest})",
             )
             return None
-    as_of = stance.as_of or newest
-    return StanceRecord(issue, stance, as_of, origin, tuple(m for m in matches if m is not None))
+    origin = Origin(file.rel, file.doc.locate(at)[0])
+    return StanceRecord(
+        issue, stance, stance.as_of or newest, origin, tuple(m for m in matches if m is not None)
+    )
 
 
 def load_events(context: LoadContext) -> None:
@@ -222,7 +211,7 @@ def _load_events_file(context: LoadContext, file: DataFile) -> None:
             blocked |= registries
             count += bool(registries)
             continue
-        match = verify_quote(data, event.source, event.quote, None, file.problems, (*at, "quote"))
+        match = verify_quote(data, event, file.problems, (*at, "quote"))
         if match is not None:
             data.events.append(EventRecord(event, Origin(EVENTS_FILE, file.doc.locate(at)[0]), match))
     if count:

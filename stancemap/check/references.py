@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
-from stancemap.check.messages import did_you_mean
+from stancemap.check.validation_messages import did_you_mean
 from stancemap.model.dataset import Dataset
 from stancemap.model.problems import NodePath, Problem, Problems
-from stancemap.paths import SOURCES_FILE
+from stancemap.paths import ISSUES_FILE, PARTIES_FILE, SOURCES_FILE
+
+Referenced = Literal["party", "issue", "source"]
+REGISTRY: dict[Referenced, str] = {"party": PARTIES_FILE, "issue": ISSUES_FILE, "source": SOURCES_FILE}
 
 
 @dataclass(frozen=True, order=True)
@@ -19,23 +23,16 @@ class Blocked(Problem):
     registry: str = ""
 
 
-def refer(
-    problems: Problems,
-    loc: NodePath,
-    what: str,
-    plural: str,
-    rid: str,
-    known: Iterable[str],
-    broken: dict[str, int],
-    file: str,
-    unread: Collection[str],
-) -> None:
-    """Report that `rid` names no loaded record of `file`: blocked when `file` could not be read."""
-    if file in unread:
+def refer(data: Dataset, what: Referenced, rid: str, problems: Problems, loc: NodePath) -> None:
+    """Report at `loc` that the `what` `rid` is not loaded: blocked when its registry could not be read."""
+    registry = REGISTRY[what]
+    if registry in data.unread:
         line, col = problems.doc.locate(loc)
-        problems.found.append(Blocked(problems.path, line, col, f"{what} {rid!r}: {file} unread", file))
+        problems.found.append(
+            Blocked(problems.path, line, col, f"{what} {rid!r}: {registry} unread", registry)
+        )
         return
-    problems.add(loc, not_loaded(what, plural, rid, known, broken, file))
+    problems.add(loc, not_loaded(data, what, rid))
 
 
 def take_blocked(problems: Problems, before: int) -> set[str]:
@@ -63,10 +60,15 @@ def blocked_message(rel: str, count: int, noun: str, registries: Collection[str]
     )
 
 
-def not_loaded(
-    what: str, plural: str, rid: str, known: Iterable[str], broken: dict[str, int], file: str
-) -> str:
-    """Why a reference to `rid` finds nothing: its entry has problems of its own, or no entry has that id."""
+def not_loaded(data: Dataset, what: Referenced, rid: str) -> str:
+    """Why a reference to the `what` `rid` finds nothing: its entry has problems of its own, or no entry has
+    that id."""
+    where: dict[Referenced, tuple[str, str, Mapping[str, object], dict[str, int]]] = {
+        "party": ("parties", PARTIES_FILE, data.parties, data.broken_parties),
+        "issue": ("issues", ISSUES_FILE, data.issues, data.broken_issues),
+        "source": ("sources", SOURCES_FILE, data.sources, data.broken_sources),
+    }
+    plural, file, known, broken = where[what]
     if rid in broken:
         return f"{what}: {rid!r} has problems of its own ({file}:{broken[rid]}); fix that entry first"
     return f"{what}: unknown {what} {rid!r}{did_you_mean(rid, known)}; {plural} are listed in {file}"
@@ -76,9 +78,7 @@ def known_source(data: Dataset, sid: str, problems: Problems, loc: NodePath) -> 
     """True when `sid` names a loaded source; otherwise report why not at `loc`."""
     if sid in data.sources:
         return True
-    refer(
-        problems, loc, "source", "sources", sid, data.sources, data.broken_sources, SOURCES_FILE, data.unread
-    )
+    refer(data, "source", sid, problems, loc)
     return False
 
 

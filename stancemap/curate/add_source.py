@@ -12,12 +12,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from stancemap.atomic import write_atomic
 from stancemap.check.quotes import normalize
 from stancemap.model.dates import FuzzyDate
 from stancemap.model.problems import StancemapError
 from stancemap.model.schema import Source
 from stancemap.paths import MAX_FILE_BYTES
+from stancemap.yamlio.atomic import write_atomic
 from stancemap.yamlio.parse import parse_yaml
 from stancemap.yamlio.reader import Refused, read_bounded
 from stancemap.yamlio.write import yaml_string
@@ -190,15 +190,13 @@ def add_source(
     if url:
         fields["url"] = url
     try:
-        source = Source.model_validate(fields)
+        # The validation context's today refuses a publication date in the future.
+        Source.model_validate(fields, context={"today": today or dt.date.today()})
     except ValidationError as err:
         first = err.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else ""
         message = str(first["msg"]).removeprefix("Value error, ")
         raise DocumentError(f"{OPTIONS.get(field, field or 'entry')}: {message}") from None
-    today = today or dt.date.today()
-    if source.published.earliest > today:
-        raise DocumentError(f"--published: {source.published} is in the future (today is {today})")
     entry = render_entry(fields)
     separator = "" if existing.endswith("\n") else "\n"
     addition = f"{separator}\n{entry}"

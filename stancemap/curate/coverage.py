@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
 from stancemap.model.dataset import Dataset
@@ -9,11 +11,11 @@ from stancemap.model.dataset import Dataset
 
 def evidence_grid(data: Dataset) -> pd.DataFrame:
     """Evidence items per issue (rows, by id) × party (columns, by id), over every dated stance."""
-    grid = pd.DataFrame(0, index=list(data.issues), columns=list(data.parties), dtype=int)
+    counts: Counter[tuple[str, str]] = Counter()
     for record in data.stances:
-        if record.issue in grid.index and record.party in grid.columns:
-            grid.loc[record.issue, record.party] += len(record.stance.evidence)
-    return grid
+        counts[record.issue, record.party] += len(record.stance.evidence)
+    rows = [[counts[issue, party] for party in data.parties] for issue in data.issues]
+    return pd.DataFrame(rows, index=list(data.issues), columns=list(data.parties), dtype=int)
 
 
 def empty_cells(data: Dataset) -> list[tuple[str, str]]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from stancemap.atomic import write_atomic
 from stancemap.model.schema import EventsFile, IssuesFile, PartiesFile, SourcesFile, StanceFile
+from stancemap.yamlio.atomic import write_atomic
 
 SCHEMA_DIR = "schema"
 REGENERATE = "python -m stancemap schema"

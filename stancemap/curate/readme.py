@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from stancemap.atomic import write_atomic
 from stancemap.check import quotes
 from stancemap.derive.export import COLUMNS
 from stancemap.derive.matrix import current
 from stancemap.model.codebook import KIND_MEANINGS, LEVEL_MEANINGS, RED_LINE_MEANING
 from stancemap.model.dataset import Dataset
+from stancemap.yamlio.atomic import write_atomic
 
 # One real stance per level, so every worked example is a verified quote from the bundled data.
 EXAMPLES: dict[str, tuple[str, str]] = {

@@ -1,4 +1,5 @@
-"""Agreement, red lines, change over time and evidence strength, as pandas frames for charts and tables.
+"""Computations across the data set, for the Insights pages: agreement, outlook, red lines, change over time
+and evidence strength, as pandas frames that charts.py draws and the pages list (display frames: frames.py).
 
 Distances are on the ordinal stance scale of ``matrix.LEVEL_RANK`` (demands=5 … rejects=1): two parties at the
 same level are 0 apart, ``demands`` and ``rejects`` are 4 apart. Only parties with a recorded position on an

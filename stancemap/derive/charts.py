@@ -22,9 +22,11 @@ LABEL_LIMIT = 260
 # Stances and events dated only to a month or a year would stretch the time axis over a whole year and
 # squeeze the dated ones into a sliver; the axis covers the precise ones and clips the rest.
 PRECISE_DAYS = 31
+# What alt.layer gives: a FacetChart only when every layer has the same facet encoding (none here do).
+Layered = alt.LayerChart | alt.FacetChart
 
 
-def positions_chart(frame: pd.DataFrame) -> alt.LayerChart:
+def positions_chart(frame: pd.DataFrame) -> Layered:
     """Strip chart: a mark per party on each issue row at its level; hollow marks for no position."""
     frame = with_order(frame, "issue_title", "party_name")
     base = alt.Chart(frame).encode(
@@ -61,12 +63,12 @@ def positions_chart(frame: pd.DataFrame) -> alt.LayerChart:
     missing = base.transform_filter(~alt.datum.has_position).mark_point(
         filled=False, size=110, color="#969696", strokeDash=[2, 2]
     )
-    return (known + red + missing).properties(
+    return alt.layer(known, red, missing).properties(
         height=alt.Step(32), title="Where each party stands, per issue (ring = red line)"
     )
 
 
-def agreement_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
+def agreement_heatmap(frame: pd.DataFrame) -> Layered:
     """Party × party heatmap of mean level distance, the number of shared issues in each cell."""
     frame = with_order(frame, "party_a_name", "party_b_name")
     x = alt.X(
@@ -98,7 +100,7 @@ def agreement_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
         text="label:N",
         color=alt.condition(alt.datum.distance >= MAX_DISTANCE / 2, alt.value("white"), alt.value("black")),
     )
-    return (comparable + other + text).properties(
+    return alt.layer(comparable, other, text).properties(
         width=alt.Step(130), height=alt.Step(48), title="Distance between parties on shared issues"
     )
 
@@ -117,7 +119,7 @@ def by_order(column: str) -> alt.EncodingSortField:
     return alt.EncodingSortField(field=f"{column}_order", op="min")
 
 
-def timeline_chart(stances: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChart:
+def timeline_chart(stances: pd.DataFrame, events: pd.DataFrame) -> Layered:
     """Each stance's as_of interval as a bar with a point at its latest date; events as rules or bands."""
     stances = with_order(stances, "row")
     tooltip = [
@@ -142,7 +144,9 @@ def timeline_chart(stances: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChar
     )
     layers: list[alt.Chart] = [spans, latest]
     if not events.empty:
-        events = events.assign(label_at=events["start"].clip(lower=domain[0]) if domain else events["start"])
+        # pandas-stubs types clip's bounds as numbers; pandas takes a Timestamp bound on a datetime column.
+        label_at = events["start"].clip(lower=domain[0]) if domain else events["start"]  # type: ignore[call-overload]
+        events = events.assign(label_at=label_at)
         event_tooltip = [
             alt.Tooltip("title:N", title="Event"),
             alt.Tooltip("date:N", title="Date"),

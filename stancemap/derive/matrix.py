@@ -82,7 +82,7 @@ def cell_label(data: Dataset, record: StanceRecord | None) -> str:
     if record is None:
         return NO_POSITION
     stance = record.stance
-    parts = [stance.level]
+    parts: list[str] = [stance.level]
     unit = data.issues[record.issue].quantity
     if stance.quantity is not None and unit is not None:
         parts.append(f"{stance.quantity:g} {unit.short}")
@@ -143,8 +143,9 @@ def level_colours(level: str) -> tuple[str, str]:
     return LEVEL_COLOURS[level], "#ffffff" if level in DARK_LEVELS else TEXT
 
 
-def level_css(level: str) -> str:
-    """CSS for a table cell of `level` (st.dataframe reads background-color, color and font-weight)."""
-    background, colour = level_colours(level)
+def level_css(level: object) -> str:
+    """CSS for a table cell of `level` (st.dataframe reads background-color, color and font-weight); any
+    other cell value gets the no-position style."""
+    background, colour = level_colours(level if isinstance(level, str) else NO_POSITION)
     weight = "400" if level in LEVEL_COLOURS else "300"
     return f"background-color: {background}; color: {colour}; font-weight: {weight}"

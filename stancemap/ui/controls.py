@@ -39,12 +39,14 @@ def restore(known: Known) -> ViewState:
         st.session_state[STATE_KEY] = state
         for notice in notices:
             st.toast(notice, icon="ℹ️", duration="long")
-    return st.session_state[STATE_KEY]
+    restored: ViewState = st.session_state[STATE_KEY]  # session state holds values of any type
+    return restored
 
 
 def state() -> ViewState:
     """The current view state."""
-    return st.session_state[STATE_KEY]
+    current: ViewState = st.session_state[STATE_KEY]  # session state holds values of any type
+    return current
 
 
 def update(**changes: Any) -> None:

@@ -6,17 +6,16 @@ import datetime as dt
 
 import streamlit as st
 
-from stancemap.check.quotes import QuoteMatch
-from stancemap.derive.matrix import NO_POSITION, RED_LINE_MARK, current, history
-from stancemap.derive.strength import evidence_strength
-from stancemap.derive.tables import (
+from stancemap.derive.frames import (
     empty_cell_explanation,
     history_frame,
     previous_version_note,
     quantity_text,
 )
+from stancemap.derive.matrix import NO_POSITION, RED_LINE_MARK, current, history
+from stancemap.derive.strength import evidence_strength
 from stancemap.model.codebook import KIND_LABELS, KIND_MEANINGS, LEVEL_MEANINGS, RED_LINE_MEANING
-from stancemap.model.dataset import Dataset, StanceRecord
+from stancemap.model.dataset import Dataset, QuoteMatch, StanceRecord
 from stancemap.model.schema import Evidence
 from stancemap.ui import render
 from stancemap.ui.render import SMALL, esc

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from stancemap.derive.tables import ISSUE_COLUMN, Axes, Matrix, build_matrix
+from stancemap.derive.frames import ISSUE_COLUMN, Axes, Matrix, build_matrix
 from stancemap.model.dataset import Dataset
 from stancemap.ui import controls, drilldown, render
 

@@ -10,8 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from stancemap.derive.export import COLUMNS, evidence_table, to_csv, to_json
-from stancemap.derive.matrix import LEVEL_COLOURS, current, level_css
-from stancemap.derive.tables import (
+from stancemap.derive.frames import (
     citations,
     citing_frame,
     issue_frame,
@@ -19,10 +18,12 @@ from stancemap.derive.tables import (
     quantity_frame,
     sources_frame,
 )
+from stancemap.derive.matrix import LEVEL_COLOURS, current, level_css
 from stancemap.model.dataset import Dataset
 from stancemap.model.problems import Problem
 from stancemap.model.schema import LEVELS
 from stancemap.ui import controls, drilldown, render
+from stancemap.ui.suggestions import suggestions_panel
 
 FULL_DATA_NOTE = "The sidebar filters do not apply here: this page covers the whole data set."
 CSV_FILE, JSON_FILE = "stancemap-evidence.csv", "stancemap-evidence.json"
@@ -44,7 +45,7 @@ def _styled_levels(frame: pd.DataFrame) -> pd.io.formats.style.Styler:
 def quantity_chart(frame: pd.DataFrame, unit: str) -> alt.Chart:
     """Bars of each party's number on an issue, coloured by level, with the source in the tooltip."""
     levels = [level for level in LEVELS if level in set(frame["level"])]
-    return (
+    return (  # type: ignore[no-any-return]  # altair types its mark_* methods as returning Any
         alt.Chart(frame)
         .mark_bar(stroke="#6b7280", strokeWidth=0.5)
         .encode(
@@ -203,6 +204,7 @@ def sources_page(data: Dataset) -> None:
     )
     st.caption("Stances citing this source")
     st.dataframe(_styled_levels(citing_frame(data, source_id)), hide_index=True)
+    suggestions_panel(data, source_id)
     spans = [span for record, index in cited[source_id] for span in record.matches[index].spans]
     st.caption("Full text, with every quote used as evidence marked; boilerplate greyed")
     st.html(render.full_source(data.texts[source_id], spans))

@@ -7,12 +7,15 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import TypeVar, overload
 
 from stancemap.model.problems import NodePath, Problem
 from stancemap.yamlio.doc import YamlDoc
 from stancemap.yamlio.precise import MAX_DEPTH, parse_precise
+
+T = TypeVar("T")
 
 try:  # rapidyaml makes clean files fast; without it every file takes the precise (libyaml) path
     import ryml as _ryml
@@ -72,7 +75,6 @@ _SUSPECT_FIRST = frozenset(".-+0123456789]},?&*!|>@`%#:")
 _INDICATOR_FIRST = frozenset("]},?&*!|>@`%#:")
 # Keys already known to be ordinary text (data files use a few dozen); bounded against hostile files.
 _PLAIN_KEYS: set[str] = set()
-_CONTAINERS = frozenset((dict, list))
 _NUMBER_FIRST = frozenset("-+.0123456789")
 _INT_TEXT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
 _FLOAT_TEXT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
@@ -173,18 +175,17 @@ def _node_count(node: dict[str, object] | list[object], depth: int) -> int:
                 _check_text(key)
                 if len(_PLAIN_KEYS) < 10_000:
                     _PLAIN_KEYS.add(key)
-        children = node.values()
+        children: Iterable[object] = node.values()
     else:
-        children = node  # type: ignore[assignment]
+        children = node
     suspect = _SUSPECT_FIRST
     for child in children:
-        kind = type(child)
-        if kind is str:
+        if type(child) is str:
             # Typed words are short; numbers and indicators show in the first character.
-            if len(child) < 6 or child[0] in suspect:  # type: ignore[arg-type, index]
-                _check_text(child)  # type: ignore[arg-type]
-        elif kind in _CONTAINERS:
-            count += _node_count(child, depth + 1)  # type: ignore[arg-type]
+            if len(child) < 6 or child[0] in suspect:
+                _check_text(child)
+        elif type(child) is dict or type(child) is list:
+            count += _node_count(child, depth + 1)
     return count
 
 
@@ -253,14 +254,14 @@ class _LazyMarks(Mapping[NodePath, tuple[int, int]]):
         self._text: str | None = text
         self._display = display
         self._known = known
-        self._all: dict[NodePath, tuple[int, int]] | None = None
+        self._all: Mapping[NodePath, tuple[int, int]] | None = None
 
-    def _everything(self) -> dict[NodePath, tuple[int, int]]:
+    def _everything(self) -> Mapping[NodePath, tuple[int, int]]:
         if self._all is None:
             doc, _ = parse_precise(self._text or "", self._display)
-            self._all = doc.marks if doc is not None else dict(self._known)  # type: ignore[assignment]
+            self._all = doc.marks if doc is not None else dict(self._known)
             self._text = None
-        return self._all  # type: ignore[return-value]
+        return self._all
 
     def __getitem__(self, path: NodePath) -> tuple[int, int]:
         found = self._known.get(path)
@@ -268,7 +269,13 @@ class _LazyMarks(Mapping[NodePath, tuple[int, int]]):
             return found
         return self._everything()[path]
 
-    def get(self, path: NodePath, default: tuple[int, int] | None = None) -> tuple[int, int] | None:  # type: ignore[override]
+    @overload
+    def get(self, path: NodePath, /) -> tuple[int, int] | None: ...
+    @overload
+    def get(self, path: NodePath, /, default: tuple[int, int] | T) -> tuple[int, int] | T: ...
+
+    def get(self, path: NodePath, /, default: object = None) -> object:
+        """As Mapping.get, without a precise re-parse for the marks known up front."""
         found = self._known.get(path)
         if found is not None:
             return found

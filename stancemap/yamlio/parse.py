@@ -1,7 +1,7 @@
 """A safe, fast YAML reader: plain values with line:col marks, and problems as data instead of exceptions.
 
 read_yaml reads a file (reader.py), parses it once per content (cache.py) on the fast path when rapidyaml
-can read it exactly (fast.py) and on the precise path otherwise (precise.py, hints.py).
+can read it exactly (fast.py) and on the precise path otherwise (precise.py, syntax_hints.py).
 """
 
 from __future__ import annotations

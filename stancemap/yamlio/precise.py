@@ -4,11 +4,15 @@ with the line and column of every node and a problem for everything unsafe or am
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from enum import Enum
+from typing import Final, Protocol
 
 import yaml
 from yaml.events import (
     AliasEvent,
     DocumentStartEvent,
+    Event,
     MappingEndEvent,
     MappingStartEvent,
     ScalarEvent,
@@ -16,21 +20,44 @@ from yaml.events import (
     SequenceStartEvent,
     StreamEndEvent,
 )
+from yaml.loader import SafeLoader
 from yaml.nodes import ScalarNode
 from yaml.resolver import BaseResolver
 
 from stancemap.model.problems import NodePath, Problem, excerpt
 from stancemap.yamlio.doc import YamlDoc
-from stancemap.yamlio.hints import syntax_message
+from stancemap.yamlio.syntax_hints import syntax_message
 
 # Deep enough for any real record; libyaml's composer segfaults near 25,000 levels, the pure one recurses.
 MAX_DEPTH = 50
 
+
+class _EventSource(Protocol):
+    """A YAML event parser: libyaml's, or PyYAML's own."""
+
+    def get_event(self) -> Event | None: ...
+    def dispose(self) -> None: ...
+
+
+class Mark(Protocol):
+    """Where a parser event starts or ends; libyaml's and PyYAML's marks both have these."""
+
+    @property
+    def index(self) -> int: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+
+
 # libyaml's event parser keeps its own stack instead of recursing, so it is safe on hostile input.
+_Parser: Callable[[str], _EventSource]
 if yaml.__with_libyaml__:
-    from yaml.cyaml import CParser as _Parser
+    from yaml._yaml import CParser  # where yaml.cyaml gets it from; cyaml does not re-export it
+
+    _Parser = CParser
 else:  # pragma: no cover - exercised only where libyaml is missing
-    from yaml.loader import SafeLoader as _Parser
+    _Parser = SafeLoader
 
 _STR = "tag:yaml.org,2002:str"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -66,25 +93,28 @@ def _tag_text(tag: str) -> str:
     return excerpt(tag)
 
 
+class _KeyState(Enum):
+    """A mapping waiting for a key, or holding a key that was refused (its value is read and dropped)."""
+
+    EXPECT = 0
+    BAD = 1
+
+
+_EXPECT_KEY: Final = _KeyState.EXPECT
+_BAD_KEY: Final = _KeyState.BAD
+
+
 class _Frame:
-    """An open mapping or sequence while its events are read."""
+    """An open mapping or sequence while its events are read; `key` is the mapping's current key."""
 
-    __slots__ = ("first_line", "is_map", "key", "mark", "path", "value")
+    __slots__ = ("first_line", "key", "mark", "path", "value")
 
-    def __init__(
-        self, is_map: bool, value: dict[str, object] | list[object], path: NodePath | None, mark: yaml.Mark
-    ) -> None:
-        self.is_map = is_map
+    def __init__(self, value: dict[str, object] | list[object], path: NodePath | None, mark: Mark) -> None:
         self.value = value
         self.path = path
         self.mark = mark
-        self.key: object = _EXPECT_KEY
+        self.key: str | _KeyState = _EXPECT_KEY
         self.first_line: dict[str, int] = {}
-
-
-# Mapping states: waiting for a key, or holding a key that was refused (its value is read and dropped).
-_EXPECT_KEY = object()
-_BAD_KEY = object()
 
 
 class _Stop(Exception):
@@ -102,11 +132,11 @@ class _Builder:
         self.stack: list[_Frame] = []
         self.root: object = None
 
-    def problem(self, mark: yaml.Mark, message: str) -> None:
+    def problem(self, mark: Mark, message: str) -> None:
         """Record a problem at a parser mark."""
         self.problems.append(Problem(self.display, mark.line + 1, mark.column + 1, message))
 
-    def stop(self, mark: yaml.Mark, message: str) -> _Stop:
+    def stop(self, mark: Mark, message: str) -> _Stop:
         """Record a problem that ends reading, and return the exception that ends it."""
         self.problem(mark, message)
         return _Stop()
@@ -143,7 +173,7 @@ class _Builder:
         # Duplicate or non-text keys and cut values leave a usable tree: the loader drops what they touch.
         return YamlDoc(self.display, self.root, self.marks), sorted(self.problems)
 
-    def _events(self, parser: _Parser) -> None:
+    def _events(self, parser: _EventSource) -> None:
         """The event loop: resolve scalars, open and close collections, refuse what is unsafe."""
         get_event = parser.get_event
         stack = self.stack
@@ -155,28 +185,30 @@ class _Builder:
         documents = 0
         while True:
             event = get_event()
-            kind = type(event)
-            if kind is ScalarEvent:
+            # The parser sets every mark (only events made by hand lack them).
+            if type(event) is ScalarEvent:
                 if event.anchor is not None or event.tag is not None:
                     self._refuse_properties(event)
                 mark = event.start_mark
+                assert mark is not None
                 raw = event.value
                 value: object = raw
                 plain = event.implicit[0]
                 if plain:
                     # Most scalars start with a letter no resolver claims; skip the resolver call for them.
                     if not raw or raw[0] in resolvable:
-                        tag = resolve(ScalarNode, raw, (True, False))
+                        tag = resolve(ScalarNode, raw, (True, False))  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
                         if tag != _STR:
                             value = self._convert(tag, raw, mark)
                     if value is raw and " " in raw:
                         end = event.end_mark
+                        assert end is not None
                         cut = comment_after(text, end.index)
                         if cut is not None:
                             self._cut_value(raw, end, cut.end() - 1 - end.index)
                 # Inlined _child_path/_attach for the commonest cases: this loop runs once per scalar.
                 top = stack[-1] if stack else None
-                if top is not None and top.is_map:
+                if top is not None and isinstance(mapping := top.value, dict):
                     key = top.key
                     if key is _EXPECT_KEY:
                         first_line = top.first_line
@@ -188,41 +220,43 @@ class _Builder:
                         continue
                     if key is not _BAD_KEY and top.path is not None:
                         marks[(*top.path, key)] = (mark.line + 1, mark.column + 1)
-                        top.value[key] = value  # type: ignore[index]
+                        mapping[key] = value
                         top.key = _EXPECT_KEY
                         continue
                 path = self._child_path()
                 if path is not None:
                     marks[path] = (mark.line + 1, mark.column + 1)
                 self._attach(value, raw if plain else None, mark)
-            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            elif type(event) is MappingStartEvent or type(event) is SequenceStartEvent:
                 if event.anchor is not None or event.tag is not None:
                     self._refuse_properties(event)
                 mark = event.start_mark
+                assert mark is not None
                 if len(stack) >= MAX_DEPTH:
                     raise self.stop(mark, f"nesting is deeper than {MAX_DEPTH} levels; flatten the data")
                 path = self._child_path()
                 if path is not None:
                     marks[path] = (mark.line + 1, mark.column + 1)
-                is_map = kind is MappingStartEvent
-                stack.append(_Frame(is_map, {} if is_map else [], path, mark))
-            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                stack.append(_Frame({} if type(event) is MappingStartEvent else [], path, mark))
+            elif type(event) is MappingEndEvent or type(event) is SequenceEndEvent:
                 frame = stack.pop()
                 self._attach(frame.value, None, frame.mark)
-            elif kind is AliasEvent:
+            elif type(event) is AliasEvent:
+                assert event.start_mark is not None
                 raise self.stop(
                     event.start_mark,
                     f"alias {excerpt('*' + str(event.anchor))} found: anchors and aliases are not allowed "
                     "(they can expand into huge data); write the value out in full",
                 )
-            elif kind is DocumentStartEvent:
+            elif type(event) is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
+                    assert event.start_mark is not None
                     raise self.stop(
                         event.start_mark,
                         "file holds more than one YAML document ('---'); keep one document per file",
                     )
-            elif kind is StreamEndEvent:
+            elif type(event) is StreamEndEvent:
                 return
 
     def _child_path(self) -> NodePath | None:
@@ -233,32 +267,33 @@ class _Builder:
         top = stack[-1]
         if top.path is None:
             return None
-        if not top.is_map:
+        if isinstance(top.value, list):
             return (*top.path, len(top.value))
         key = top.key
         if key is _EXPECT_KEY or key is _BAD_KEY:
             return None
-        return (*top.path, key)  # type: ignore[misc]
+        return (*top.path, key)
 
-    def _attach(self, value: object, raw: str | None, mark: yaml.Mark) -> None:
+    def _attach(self, value: object, raw: str | None, mark: Mark) -> None:
         """Put a finished node into its parent: append, take it as a key, or store it under the key."""
         stack = self.stack
         if not stack:
             self.root = value
             return
         top = stack[-1]
-        if not top.is_map:
-            top.value.append(value)  # type: ignore[union-attr]
+        container = top.value
+        if isinstance(container, list):
+            container.append(value)
             return
         key = top.key
         if key is _EXPECT_KEY:
             top.key = self._check_key(top, value, raw, mark)
             return
         if key is not _BAD_KEY:
-            top.value[key] = value  # type: ignore[index]
+            container[key] = value
         top.key = _EXPECT_KEY
 
-    def _check_key(self, top: _Frame, key: object, raw: str | None, mark: yaml.Mark) -> object:
+    def _check_key(self, top: _Frame, key: object, raw: str | None, mark: Mark) -> str | _KeyState:
         """The key if it is usable text, else record why not and return the refused-key marker."""
         if not isinstance(key, str):
             if raw is None and isinstance(key, dict | list):
@@ -282,7 +317,7 @@ class _Builder:
         top.first_line[key] = mark.line + 1
         return key
 
-    def _cut_value(self, raw: str, end: yaml.Mark, gap: int) -> None:
+    def _cut_value(self, raw: str, end: Mark, gap: int) -> None:
         """Report a plain value that a ' #' comment cut short, pointing at the '#'."""
         self.problems.append(
             Problem(
@@ -294,7 +329,7 @@ class _Builder:
             )
         )
 
-    def _convert(self, tag: str, raw: str, mark: yaml.Mark) -> object:
+    def _convert(self, tag: str, raw: str, mark: Mark) -> object:
         """The Python value of a plain scalar the resolver recognised."""
         if tag == _INT:
             try:
@@ -312,6 +347,7 @@ class _Builder:
     def _refuse_properties(self, event: ScalarEvent | MappingStartEvent | SequenceStartEvent) -> None:
         """Stop at an anchor or an explicit tag."""
         mark = event.start_mark
+        assert mark is not None
         if event.anchor is not None:
             raise self.stop(
                 mark,
@@ -324,7 +360,7 @@ class _Builder:
             "(put the value in quotes if it is text)",
         )
 
-    def _too_deep(self, mark: yaml.Mark) -> None:
+    def _too_deep(self, mark: Mark) -> None:
         """Report where nesting first passes MAX_DEPTH, when libyaml's own limit stopped it further on.
 
         libyaml (PyYAML 6.0.3 and later) refuses 1,000 levels while scanning ahead, before it hands over the

@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from stancemap.check.load import ROOT, load_dataset
-from stancemap.derive.tables import build_matrix
+from stancemap.derive.frames import build_matrix
 from stancemap.model.problems import Problem
 from stancemap.ui.matrix_view import ISSUE_WIDTH, PARTY_WIDTH
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page
 
 from stancemap.check.load import load_dataset
-from stancemap.derive.tables import PREVIOUS_VERSION_MARK
+from stancemap.derive.frames import PREVIOUS_VERSION_MARK
 from tests.browser.conftest import AppServerFactory, expected_matrix, grid, open_app, screenshot, wait_for_app
 from tests.conftest import copy_data
 

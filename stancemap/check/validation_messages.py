@@ -1,4 +1,4 @@
-"""Turn pydantic validation errors and unknown ids into Problems that say how to fix them."""
+"""How to fix a validation error or an unknown id, in words: pydantic errors as Problems, "did you mean"."""
 
 from __future__ import annotations
 

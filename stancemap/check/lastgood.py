@@ -22,8 +22,8 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
-from stancemap.atomic import write_atomic
 from stancemap.paths import MAX_FILE_BYTES
+from stancemap.yamlio.atomic import write_atomic
 from stancemap.yamlio.reader import Refused, read_bounded
 
 SNAPSHOT_VARIABLE = "STANCEMAP_SNAPSHOT_DIR"

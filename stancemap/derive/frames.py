@@ -1,4 +1,8 @@
-"""The tables the pages show, as plain pandas frames built from the data (no Streamlit here)."""
+"""Display frames: what the matrix, drill-down and sources pages show, as plain pandas frames (no Streamlit).
+
+A new table a page shows row by row goes here; a computation across parties, issues or time (agreement,
+outlook, change, strength) goes in analysis.py, and the flat evidence export in export.py.
+"""
 
 from __future__ import annotations
 
