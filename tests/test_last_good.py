@@ -10,6 +10,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -64,10 +65,10 @@ def test_every_file_of_clean_data_is_a_last_good_version(good: tuple[Dataset, di
     ids=["parties", "issues", "sources", "stance file", "seed"],
 )
 def test_a_broken_file_is_served_from_its_last_good_version(
-    rel: str, breaks: object, data_copy: Path, good: tuple[Dataset, dict[str, str]]
+    rel: str, breaks: Callable[[Path], None], data_copy: Path, good: tuple[Dataset, dict[str, str]]
 ) -> None:
     clean, texts = good
-    breaks(data_copy / rel)  # type: ignore[operator]
+    breaks(data_copy / rel)
     on_disk, disk_problems = load_dataset(data_copy, today=TODAY)
     assert disk_problems and len(on_disk.stances) < len(clean.stances)
     data, problems = load_dataset(data_copy, today=TODAY, fallback=texts)

@@ -27,9 +27,9 @@ def load_file(context: LoadContext, rel: str, load: Callable[[DataFile], None]) 
         # Served from its last good version; load_dataset lists what is wrong on disk with the rest.
         context.data.stale[rel] = stale_file(context.root, rel, tuple(found), good)
         return
-    # The last good version no longer fits the other files either: the version on disk, as it is.
+    # The last good version no longer fits the other files either: the version on disk, as first read.
     context.undo(mark)
-    _read_and_load(context, rel, None, load)
+    _read_and_load(context, rel, file.text if file is not None else None, load)
 
 
 def _read_and_load(
