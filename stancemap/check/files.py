@@ -70,7 +70,7 @@ def read_source_text(
     matches the source's sha256, that version is used and the seed file recorded as stale.
     """
     name = f"seeds/{source.file}"
-    text, message = _seed_text(context.root, source, source.file)
+    text, message = _seed_text(context.root, source)
     if message is None:
         context.data.clean[name] = text
         return _source_text(text)
@@ -87,11 +87,11 @@ def _fits(source: Source, raw: bytes) -> bool:
     return source.sha256 is None or hashlib.sha256(raw).hexdigest() == source.sha256
 
 
-def _seed_text(root: Path, source: Source, file: str) -> tuple[str, str | None]:
+def _seed_text(root: Path, source: Source) -> tuple[str, str | None]:
     """The seed file's text, or what is wrong with it (to follow "file: seeds/<file> ")."""
     try:
         # `file` has no slashes (the schema says so), so only a symlink can lead out of seeds/.
-        raw = read_bounded(root / "seeds" / file, inside=root / "seeds")
+        raw = read_bounded(root / "seeds" / source.file, inside=root / "seeds")
         if not _fits(source, raw):
             return "", (
                 "changed since it was registered (sha256 differs); sources are evidence: restore the file, "
