@@ -27,11 +27,22 @@ def when(moment: dt.datetime | None) -> str:
 def stale_html(data: Dataset, noticed: Callable[[str], dt.datetime | None]) -> str:
     """One banner per file served from its last good version: which file, since when, its problem, and
     that readers see its previous version ('' when none is)."""
-    parts = []
-    for rel, stale in sorted(data.stale.items()):
-        shown = sum(1 for r in data.stances if r.origin.path == rel)
-        parts.append(_stale_file_html(rel, stale, noticed(rel), shown))
+    if not data.stale:
+        return ""
+    shown = data.derived("stances per stale file", lambda: _stances_per_file(data))
+    parts = [
+        _stale_file_html(rel, stale, noticed(rel), shown.get(rel, 0))
+        for rel, stale in sorted(data.stale.items())
+    ]
     return "".join(parts)
+
+
+def _stances_per_file(data: Dataset) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for record in data.stances:
+        if record.origin.path in data.stale:
+            counts[record.origin.path] = counts.get(record.origin.path, 0) + 1
+    return counts
 
 
 def _stale_file_html(rel: str, stale: StaleFile, noticed: dt.datetime | None, shown: int) -> str:
