@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from stancemap.check.quotes import DISTINCT_WORDS
 from stancemap.model.schema import LEVELS
 from stancemap.yamlio.write import yaml_scalar, yaml_string
 
@@ -524,18 +525,20 @@ class _Generator:
         roll = rng.random()
         if roll < 0.5:
             return first
+        words = first.split(" ")
+        # Cut fragments keep DISTINCT_WORDS words, so none needs to be checked for being found only once.
+        head = " ".join(words[:DISTINCT_WORDS])
         if roll < 0.65:
-            words = first.split(" ")
             # A direct or partial quote must keep the source's quotation marks.
             marked = [i for i, word in enumerate(words) if "“" in word]
-            low = max(6, marked[0] + 1) if marked else 6
+            low = max(DISTINCT_WORDS, marked[0] + 1) if marked else DISTINCT_WORDS
             return " ".join(words[: rng.randint(low, max(low, len(words) - 2))])
         if roll < 0.75:
             return first.replace("“", '"').replace("”", '"').replace("’", "'")
         if roll < 0.85:
-            return f"{first.split(', ')[0]} … {second.split(' is due')[0]}"
+            return f"{head} … {second}"
         if roll < 0.9:
-            return f"{first.split(' on ')[0]} [...] {second}"
+            return f"{head} [...] {second}"
         if roll < 0.95:
             return first.replace(" ", "\n", 1).replace(" ", "  ", 2)
         return f"{first} {second}"

@@ -13,6 +13,19 @@ STANCES_DIR = "positions/stances"
 # The most any file Stancemap reads may hold (a data file, a source text, a new document): a news article
 # is tens of kilobytes and a data file a few hundred; the cap keeps a stray huge file out of memory.
 MAX_FILE_BYTES = 5_000_000
+
+# What each required place of the data layout holds (the README's "Data layout"), for a message that says what
+# is missing. events.yaml is optional, so it is not here.
+LAYOUT: dict[str, str] = {
+    "seeds": "the source documents (*.txt) and their manifest, sources.yaml",
+    SOURCES_FILE: "the manifest of the source documents: one entry (id, file, sha256, headline, "
+    "published, ...) per text file in seeds/",
+    "positions": "parties.yaml, issues.yaml and stances/ with one <issue>.yaml per issue",
+    PARTIES_FILE: "the parties (id, name, aliases, speakers)",
+    ISSUES_FILE: "the issues (id, title, proposition)",
+    STANCES_DIR: "one <issue>.yaml per issue with every party's stances on it",
+}
+
 # The published site's public address (python -m stancemap publish --base-url; the app links cells to it).
 SITE_URL_VARIABLE = "STANCEMAP_SITE_URL"
 CELL_PAGE = "cell/{party}/{issue}/index.html"  # a cell's page in the published site

@@ -27,7 +27,7 @@ from stancemap.model.schema import EVIDENCE_KINDS, LEVELS
 from stancemap.ui.data import ROOT_VARIABLE, fingerprint
 from stancemap.ui.matrix_view import FILLED_MAX_CELLS
 from stancemap.ui.state import Known, ViewState, parse_query, to_query
-from tests.test_bad_data import overlay
+from tests.test_bad_data import apply_case
 
 APP = str(ROOT / "app.py")
 PARTIES = ["Ukraine", "Russia", "United States", "Europe"]
@@ -331,7 +331,8 @@ def _add_markup_record(root: Path) -> None:
         stances.write(
             "\n  - party: russia\n    level: rejects\n"
             f'    summary: "{EVIL}"\n    conditions: ["{EVIL}"]\n    note: "{EVIL}"\n    evidence:\n'
-            f'      - source: evil-source\n        quote: "{EVIL}"\n'
+            # The evidence floor asks for 5 words, and the markup alone has 4.
+            f'      - source: evil-source\n        quote: "The envoy wrote: {EVIL}"\n'
             f'        speaker: {{name: "{EVIL}", role: "{EVIL}"}}\n        kind: paraphrase\n'
             f'        attribution: inferred\n        note: "{EVIL}"\n'
         )
@@ -412,7 +413,7 @@ BAD_CASES = sorted(p for p in (Path(__file__).parent / "data" / "bad").iterdir()
 def test_every_golden_bad_case_is_served_with_its_problems_and_the_rest_of_the_data(
     case: Path, data_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    overlay(case, data_copy)
+    apply_case(case, data_copy)
     today = dt.date.today()  # the app's own today
     data, problems = load_dataset(data_copy, today=today)
     monkeypatch.setenv(ROOT_VARIABLE, str(data_copy))
@@ -422,9 +423,8 @@ def test_every_golden_bad_case_is_served_with_its_problems_and_the_rest_of_the_d
         assert at.code[0].value == "\n".join(map(str, problems))
     else:  # handled: a byte-order mark is read past
         assert case.name == "byte_order_mark" and not at.expander
-    if not data.parties or not data.issues:  # a registry that could not be read: nothing to draw
-        assert not [df for df in at.dataframe if df.key == "matrix"]
-        assert "No parties or issues were loaded; see the data problems above." in [i.value for i in at.info]
+    if not data.parties or not data.issues:  # positions/ missing: nothing to draw, and the page says so
+        assert "No parties or issues were loaded" in at.info[0].value
         return
     expected = full_matrix(data, today).text
     assert matrix(at).to_dict() == expected.to_dict()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from stancemap.check.load import ROOT, load_dataset
 from stancemap.model.dataset import Dataset, StanceRecord
 from stancemap.model.problems import Problem, StancemapError
 from tests.conftest import TODAY, copy_data
-from tests.test_bad_data import assert_nothing_dropped_silently
+from tests.test_bad_data import apply_case, assert_nothing_dropped_silently
 
 BAD = Path(__file__).parent / "data" / "bad"
 STANCES = Path("positions") / "stances"
@@ -51,6 +50,16 @@ GOLDEN = {
     "a file cut off mid-line while being written": "cut_mid_line",
     "YAML 1.1 surprises (no, on, 2025, 2026-02-30)": "yaml11_types",
     "two parties with one name, two issues with one title": "duplicate_names",
+    "a one-letter quote, one-word fragments, a fragment found at two places": "evidence_floor",
+    "a quote joining the end of one paragraph to the start of the next": "quote_across_paragraphs",
+    "crimea.yaml holding issue: donbas": "stance_file_issue_mismatch",
+    "a wrong sha256, a seed file in a folder, blank and two-line text": "pattern_messages",
+    "a negative number of years or dollars, a 401-digit number, infinity": "quantity_out_of_range",
+    "a U+2028 line separator in a note": "line_separator",
+    "bidi controls and zero-width characters in displayed text": "displayed_text_invisible",
+    "a folder and a stray file under positions/stances/": "folder_in_stances",
+    "seeds/sources.yaml missing": "missing_sources_file",
+    "positions/ missing": "missing_positions_folder",
     # A registry file that cannot be read at all: one root-cause line per file that refers into it.
     "parties.yaml saved as UTF-16": "registry_utf16",
     "an anchor in parties.yaml": "registry_anchor",
@@ -59,14 +68,13 @@ GOLDEN = {
     "a list instead of a mapping in issues.yaml": "registry_list_not_mapping",
     "a stray 0xff byte in issues.yaml": "registry_stray_byte",
     "nesting too deep in issues.yaml": "registry_too_deep",
-    "seeds/sources.yaml missing": "sources_missing",
     "seeds/sources.yaml a folder, not a file": "sources_not_a_file",
 }
 
 
 def overlay(root: Path, case: str) -> None:
-    """Copy a golden case's files over a data root."""
-    shutil.copytree(BAD / case, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
+    """Apply a golden case to a data root: its deletions, then its files."""
+    apply_case(BAD / case, root)
 
 
 def load(root: Path) -> tuple[Dataset, list[Problem]]:
@@ -138,6 +146,23 @@ def test_elision_is_found_in_order_and_refused_out_of_order(root: Path) -> None:
     (_, match), *_ = found[0].evidence()
     assert len(match.spans) == 2 and match.spans[0][1] < match.spans[1][0]
     assert len(problems) == 1 and "quote not found" in problems[0].message and problems[0].line == 18
+
+
+def test_evidence_floor_keeps_a_short_quote_found_once(root: Path, clean: Dataset) -> None:
+    """The floor refuses what proves nothing, not short evidence: a paragraph the page repeats counts once."""
+    overlay(root, "evidence_floor")
+    data, _ = load(root)
+    (record,) = [r for r in data.stances if r.origin.path.endswith("zz-floor.yaml")]
+    assert record.party == "us" and record.stance.level == "opposes"
+    assert len(data.stances) == len(clean.stances) + 1
+
+
+def test_an_elision_at_the_paragraph_break_makes_a_quote_of_two_paragraphs(root: Path) -> None:
+    overlay(root, "quote_across_paragraphs")
+    data, _ = load(root)
+    (record,) = [r for r in data.stances if r.origin.path.endswith("zz-paragraphs.yaml")]
+    (_, match), *_ = record.evidence()
+    assert record.party == "us" and len(set(match.paragraphs)) == 2
 
 
 # --- size, depth and bombs ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from stancemap.check.quotes import (
     SINGLE_QUOTES,
     WHITESPACE,
     QuoteMatch,
+    check_quote,
     closest_passage,
     find_quote,
     fragments,
@@ -114,13 +115,29 @@ def test_nbsp_in_quote() -> None:
     assert_found("U.S. negotiators\u00a0will join European\u202fleaders", SEEDS["001"])
 
 
-def test_nbsp_and_line_breaks_in_source() -> None:
+def test_nbsp_and_thin_spaces_in_source() -> None:
     original = SEEDS["001"].text
-    text = original.replace("will join European leaders", "will\u00a0join  European\u2009\n leaders")
+    text = original.replace("will join European leaders", "will\u00a0join  European\u2009\t leaders")
     assert text != original
     source = parse_source_text(text)
     match = assert_found("U.S. negotiators will join European leaders in Paris", source)
-    assert span_texts(match, source) == ["U.S. negotiators will\u00a0join  European\u2009\n leaders in Paris"]
+    assert span_texts(match, source) == ["U.S. negotiators will\u00a0join  European\u2009\t leaders in Paris"]
+
+
+def test_a_fragment_must_lie_within_one_paragraph() -> None:
+    """A line break in a seed file ends a paragraph: a quote across it needs an elision at the break."""
+    text = SEEDS["001"].text.replace("will join European leaders", "will join\nEuropean leaders")
+    source = parse_source_text(text)
+    across = "U.S. negotiators will join European leaders in Paris"
+    assert find_quote(across, source) is None
+    defects, match = check_quote(across, source)
+    assert match is None and defects == [
+        "quote runs across a paragraph break (after 'U.S. negotiators will join'); a fragment must lie "
+        "within one paragraph: put an elision (… or [...]) where the paragraph ends"
+    ]
+    elided = "U.S. negotiators will join … European leaders in Paris"
+    assert check_quote(elided, source)[0] == []
+    assert len(assert_found(elided, source).paragraphs) == 2
 
 
 def test_offsets_map_back_through_collapsed_whitespace() -> None:

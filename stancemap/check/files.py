@@ -14,7 +14,7 @@ from stancemap.model.dataset import StaleFile
 from stancemap.model.problems import NodePath, Problem, Problems
 from stancemap.model.schema import Source
 from stancemap.model.sourcetext import SourceText, parse_source_text
-from stancemap.paths import MAX_FILE_BYTES, STANCES_DIR
+from stancemap.paths import LAYOUT, MAX_FILE_BYTES, STANCES_DIR
 from stancemap.yamlio.parse import YamlDoc, parse_cached
 from stancemap.yamlio.reader import Refusal, Refused, read_bounded, read_data_text
 
@@ -34,6 +34,10 @@ def read_data_file(context: LoadContext, rel: str, text: str | None = None) -> D
     """The file under the data root (or `text`, a version of it kept from before), parsed; None (with its
     problems reported) when it could not be read."""
     if text is None:
+        gone = missing_from_layout(context.root, rel)
+        if gone is not None:
+            context.problems.append(gone)
+            return None
         text, problem = read_data_text(context.root / rel, context.root, rel, MAX_FILE_BYTES)
         if problem is not None:
             context.problems.append(problem)
@@ -45,20 +49,55 @@ def read_data_file(context: LoadContext, rel: str, text: str | None = None) -> D
     return DataFile(rel, doc, Problems(rel, doc, context.problems), [p.line for p in found], text)
 
 
+def missing_from_layout(root: Path, rel: str) -> Problem | None:
+    """A problem for the outermost missing place of the data layout on the way to `rel`, if one is missing.
+
+    Only places the layout requires are checked (paths.LAYOUT); a missing folder is reported once, not once
+    for each file it should hold (the load keeps each problem once).
+    """
+    parts = rel.split("/")
+    for depth in range(1, len(parts) + 1):
+        place = "/".join(parts[:depth])
+        if place in LAYOUT and not os.path.lexists(root / place):
+            what = "folder" if depth < len(parts) or place == STANCES_DIR else "file"
+            return Problem(
+                place,
+                0,
+                0,
+                f"{what} missing: the data layout expects {place}{'/' * (what == 'folder')} here, holding "
+                f"{LAYOUT[place]}; restore it (from version control), or run Stancemap on the folder that "
+                "holds seeds/ and positions/",
+            )
+    return None
+
+
 def stance_files(root: Path, problems: list[Problem]) -> list[str]:
     """Relative paths of the stance files; anything else in the folder is reported, not skipped silently."""
     folder = root / STANCES_DIR
     if not folder.is_dir():
-        problems.append(Problem(STANCES_DIR, 0, 0, "folder missing: stances go in positions/stances/*.yaml"))
+        gone = missing_from_layout(root, STANCES_DIR)
+        problems.append(
+            gone or Problem(STANCES_DIR, 0, 0, f"not a folder: it must hold {LAYOUT[STANCES_DIR]}")
+        )
         return []
     files = []
     for path in sorted(folder.iterdir()):
         rel = path.relative_to(root).as_posix()
-        if path.suffix == ".yaml":
+        if path.name.startswith("."):
+            continue
+        if path.is_dir() and path.suffix != ".yaml":
+            problems.append(Problem(rel, 0, 0, _FOLDER_IN_STANCES))
+        elif path.suffix == ".yaml":
             files.append(rel)
-        elif not path.name.startswith("."):
+        else:
             problems.append(Problem(rel, 0, 0, "ignored: stance files must end in .yaml"))
     return files
+
+
+_FOLDER_IN_STANCES = (
+    f"a folder does not belong in {STANCES_DIR}/, which holds {LAYOUT[STANCES_DIR]}; nothing in it is read: "
+    "move its stance files up into positions/stances/, or the folder out of the data folder"
+)
 
 
 def read_source_text(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from stancemap.check.context import LoadContext
@@ -28,8 +28,8 @@ from stancemap.check.structure import records, top_mapping, unique, unique_label
 from stancemap.model.dataset import Dataset, EventRecord, Origin, StanceRecord
 from stancemap.model.dates import FuzzyDate
 from stancemap.model.problems import NodePath, Problem, StancemapError
-from stancemap.model.schema import Event, Issue, Party, Source, Stance
-from stancemap.paths import EVENTS_FILE, ISSUES_FILE, PARTIES_FILE, ROOT, SOURCES_FILE
+from stancemap.model.schema import Event, Issue, Party, Quantity, Source, Stance
+from stancemap.paths import EVENTS_FILE, ISSUES_FILE, PARTIES_FILE, ROOT, SOURCES_FILE, STANCES_DIR
 
 Named = TypeVar("Named", Party, Issue)
 SINGULAR = {"parties": "party", "issues": "issue"}
@@ -130,6 +130,15 @@ def _load_stance_file(context: LoadContext, file: DataFile) -> None:
             return
         problems.add(("issue",), not_loaded(data, "issue", issue))
         return
+    named = PurePosixPath(file.rel).stem
+    if named != issue and (named in data.issues or named in data.broken_issues):
+        # A reader of crimea.yaml, or its diff, takes its stances to be on Crimea.
+        problems.add(
+            ("issue",),
+            f"issue: {issue!r} in a file named {named}.yaml; a stance file holds the stances on the issue it "
+            f"is named after: set issue: {named}, or move these stances to {STANCES_DIR}/{issue}.yaml",
+        )
+        return
     blocked: set[str] = set()
     count = 0
     for index, _, stance in records(file, "stances", Stance, context.validation):
@@ -163,11 +172,15 @@ def _check_stance(
     before = len(problems.found)
     if stance.party not in data.parties:
         refer(data, "party", stance.party, problems, (*at, "party"))
-    if stance.quantity is not None and data.issues[issue].quantity is None:
-        problems.add(
-            (*at, "quantity"),
-            f"quantity: issue {issue!r} has no quantity unit; remove it or add one to the issue",
-        )
+    unit = data.issues[issue].quantity
+    if stance.quantity is not None:
+        if unit is None:
+            problems.add(
+                (*at, "quantity"),
+                f"quantity: issue {issue!r} has no quantity unit; remove it or add one to the issue",
+            )
+        elif unit.minimum is not None and stance.quantity < unit.minimum:
+            problems.add((*at, "quantity"), _below_minimum(stance.quantity, unit, issue))
     matches = [
         check_evidence(data, ev, problems, (*at, "evidence", i)) for i, ev in enumerate(stance.evidence)
     ]
@@ -187,6 +200,17 @@ def _check_stance(
     return StanceRecord(
         issue, stance, stance.as_of or newest, origin, tuple(m for m in matches if m is not None)
     )
+
+
+def _below_minimum(quantity: float, unit: Quantity, issue: str) -> str:
+    """Why a stance's quantity is refused: it is below the least its issue's unit allows."""
+    where = f"the quantity of issue {issue!r} in {ISSUES_FILE}"
+    if unit.minimum == 0:
+        return (
+            f"quantity: {quantity:g} is negative, and a number of {unit.unit} cannot be; give the number of "
+            f"{unit.unit} (if this quantity may be negative, set minimum: null in {where})"
+        )
+    return f"quantity: {quantity:g} is below {unit.minimum:g} {unit.unit}, the minimum set in {where}"
 
 
 def load_events(context: LoadContext) -> None:

@@ -20,13 +20,14 @@ Invisible characters (zero-width, bidi and other control characters) are never a
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from difflib import SequenceMatcher
 from itertools import pairwise
 from typing import NamedTuple
 
+from stancemap.model.characters import character_name, invisible_characters, places_text
 from stancemap.model.dataset import QuoteMatch
+from stancemap.model.problems import excerpt
 from stancemap.model.sourcetext import SourceText
 
 SINGLE_QUOTES = "'‘’‚‛′ʼ"
@@ -47,8 +48,23 @@ _SPACE_LIKE = tuple((char, " ") for char in WHITESPACE if char != " ")
 _SPACE_RUN = re.compile(r"  +")
 _ELISION = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.")
 _FRAGMENT_EDGES = WHITESPACE + SINGLE_QUOTES + DOUBLE_QUOTES
-# Tab, newline and carriage return are ordinary whitespace in a quote pasted from several lines.
-_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+# The evidence floor. Measured on the bundled data: its shortest quote has 6 words ("Only reliable guarantees
+# can deliver peace."), its shortest fragment 6, and the only fragment found at two body places is a 13-word
+# headline that its page prints twice. A fragment that long is the same passage printed again, not a phrase.
+MIN_QUOTE_WORDS = 5
+MIN_FRAGMENT_WORDS = 3
+DISTINCT_WORDS = 10
+EVIDENCE_FLOOR = f"""Evidence floor, so that a quote proves something:
+
+- a quote has at least {MIN_QUOTE_WORDS} words (runs of characters between spaces with a letter or digit in
+  them), enough to carry a claim, and each fragment between elisions at least {MIN_FRAGMENT_WORDS};
+- each fragment lies within one paragraph of the source: a quote that runs on into the next paragraph needs an
+  elision at the break;
+- a fragment of fewer than {DISTINCT_WORDS} words is found at exactly one place in the article body (a
+  paragraph the page prints twice counts once), so it says which passage is meant.
+
+Each message says how to fix it, mostly by quoting more of the words around the fragment."""
 
 
 class _View(NamedTuple):
@@ -95,7 +111,8 @@ def quote_defects(quote: str) -> list[str]:
 
 
 def check_quote(quote: str, source: SourceText) -> tuple[list[str], QuoteMatch | None]:
-    """``quote_defects`` and, when there are none, ``find_quote``, splitting the quote only once.
+    """Everything wrong with ``quote`` as evidence from ``source`` (``quote_defects``, the evidence floor),
+    and, when nothing is, where ``find_quote`` finds it; the quote is split only once.
 
     Results are kept with the source (like its search view), so a reload of unchanged data, as after a
     visitor clears Streamlit's cache, does not search again.
@@ -103,11 +120,22 @@ def check_quote(quote: str, source: SourceText) -> tuple[list[str], QuoteMatch |
     checked: dict[str, tuple[list[str], QuoteMatch | None]] = source.__dict__.setdefault("_checked", {})
     result = checked.get(quote)
     if result is None:
-        parts = fragments(quote)
-        defects = _defects(quote, parts)
-        match = None if defects else _find_parts([normalize(part) for part in parts], source)
-        result = checked[quote] = (defects, match)
+        result = checked[quote] = _check(quote, source)
     return list(result[0]), result[1]
+
+
+def _check(quote: str, source: SourceText) -> tuple[list[str], QuoteMatch | None]:
+    """Defects first, then the word floor, then the search, then whether each fragment is distinctive."""
+    parts = fragments(quote)
+    defects = _defects(quote, parts) or _too_few_words(parts)
+    if defects:
+        return defects, None
+    normalized = [normalize(part) for part in parts]
+    match = _find_parts(normalized, source)
+    if match is None:
+        return _across_paragraphs(normalized, source), None
+    repeated = _repeated(parts, normalized, source)
+    return repeated, None if repeated else match
 
 
 def _defects(quote: str, parts: list[str]) -> list[str]:
@@ -120,20 +148,95 @@ def _defects(quote: str, parts: list[str]) -> list[str]:
         defects.append(f"quote has an empty fragment between elisions at character {at}; remove one elision")
     if quote.isprintable():
         return defects  # no control, format or surrogate characters: skip the per-character scan
-    seen: dict[str, list[int]] = {}
-    for index, char in enumerate(quote):
-        category = unicodedata.category(char)
-        if (category == "Cc" and char not in _ALLOWED_CONTROLS) or category in ("Cf", "Cs"):
-            seen.setdefault(char, []).append(index + 1)
-    for char, places in seen.items():
-        unnamed = "SURROGATE" if unicodedata.category(char) == "Cs" else "CONTROL CHARACTER"
-        name = unicodedata.name(char, unnamed)
-        more = f" (and {len(places) - 1} more)" if len(places) > 1 else ""
+    for char, places in invisible_characters(quote).items():
         defects.append(
-            f"quote contains U+{ord(char):04X} {name} at character {places[0]}{more};"
+            f"quote contains {character_name(char)} {places_text(places)};"
             " delete it (it is invisible and never part of the source text)"
         )
     return defects
+
+
+# A word: a run of non-space characters with a letter or digit in it. Greedy on both sides, so each run
+# matches at most once, and a dash or an elision on its own is no word.
+_WORD = re.compile(r"\S*[^\W_]\S*")
+
+
+def words(text: str) -> int:
+    """How many words ``text`` has: whitespace-separated tokens with a letter or digit (a dash is none)."""
+    return len(_WORD.findall(text))
+
+
+def _too_few_words(parts: list[str]) -> list[str]:
+    """The evidence floor on length: the whole quote, and each fragment when there are several."""
+    counts = [words(part) for part in parts]
+    if sum(counts) < MIN_QUOTE_WORDS:
+        return [
+            f"quote has {_count(sum(counts), 'word')}, too few to carry a claim; quote at least "
+            f"{MIN_QUOTE_WORDS} words of the source: the whole clause that says who does or wants what"
+        ]
+    return [
+        f"quote fragment {excerpt(part)} has {_count(count, 'word')}; each fragment between elisions "
+        f"needs at least {MIN_FRAGMENT_WORDS} to be distinctive in its source: extend it with the words "
+        "around it in the source, or quote the words in between instead of the elision"
+        for part, count in zip(parts, counts, strict=True)
+        if count < MIN_FRAGMENT_WORDS
+    ]
+
+
+def _repeated(parts: list[str], normalized: list[str], source: SourceText) -> list[str]:
+    """A problem for each short fragment found at more than one place in the source's body."""
+    found = []
+    text = _view_of(source).text
+    for part, folded in zip(parts, normalized, strict=True):
+        # str.count first: a fragment in the text once is at one place, and most are, so no loop runs.
+        if text.count(folded) < 2 or words(folded) >= DISTINCT_WORDS:
+            continue
+        lines = [source.text.count("\n", 0, start) + 1 for start in _body_places(folded, source)]
+        if len(lines) > 1:
+            shown = [str(line) for line in lines[:3]] + ["…"] * (len(lines) > 3)
+            where = ", ".join(shown[:-1]) + f" and {shown[-1]}"
+            found.append(
+                f"quote fragment {excerpt(part)} is found at {len(lines)} places in the source (lines "
+                f"{where} of the source file), so it does not say which passage is meant; extend it with the "
+                "words around it until it is found at one place only"
+            )
+    return found
+
+
+def _body_places(part: str, source: SourceText) -> list[int]:
+    """Original start offsets of every occurrence of a normalized fragment within one body paragraph."""
+    view = _view_of(source)
+    places: list[int] = []
+    found = view.text.find(part)
+    while found >= 0:
+        start = view.original(found)
+        index = _paragraph_of(source, start, view.original(found + len(part) - 1) + 1)
+        if index is not None and source.paragraphs[index].kind == "body":  # a repeat is the same passage
+            places.append(start)
+        found = view.text.find(part, found + 1)
+    return places
+
+
+def _across_paragraphs(parts: list[str], source: SourceText) -> list[str]:
+    """Why a quote is not found when it would be, run across a paragraph break: where to put the elision."""
+    match = _find_parts(parts, source, within_paragraph=False)
+    if match is None:
+        return []
+    for start, end in match.spans:
+        first = source.paragraph_at(start)
+        if first is not None and end > source.paragraphs[first].end:
+            before = source.text[start : source.paragraphs[first].end]
+            if len(before) > 40:
+                before = before[-40:].split(" ", 1)[-1]  # the last words the quote has before the break
+            return [
+                f"quote runs across a paragraph break (after {excerpt(before)}); a fragment must lie within "
+                "one paragraph: put an elision (… or [...]) where the paragraph ends"
+            ]
+    return []
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def _empty_fragment_at(quote: str) -> int:
@@ -165,18 +268,24 @@ def _view_of(source: SourceText) -> _View:
     return view
 
 
-def _in_body(source: SourceText, start: int, end: int) -> int | None:
-    """The paragraph where ``[start, end)`` starts if the span touches no boilerplate, else None."""
+def _paragraph_of(source: SourceText, start: int, end: int) -> int | None:
+    """The paragraph that holds all of ``[start, end)`` if it is not boilerplate, else None."""
+    index = source.paragraph_at(start)
+    if index is None:
+        return None
+    paragraph = source.paragraphs[index]
+    if paragraph.kind == "boilerplate" or end > paragraph.end:
+        return None
+    return index
+
+
+def _in_body_across(source: SourceText, start: int, end: int) -> int | None:
+    """The paragraph where ``[start, end)`` starts if the span touches no boilerplate (breaks allowed)."""
     first = source.paragraph_at(start)
     if first is None or source.paragraphs[first].kind == "boilerplate":
         return None
-    if end <= source.paragraphs[first].end:
-        return first
     last = source.paragraph_at(end - 1)
-    if last is None:
-        return None
-    # A span may run across paragraph breaks (a break is whitespace), but not into boilerplate.
-    if any(p.kind == "boilerplate" for p in source.paragraphs[first + 1 : last + 1]):
+    if last is None or any(p.kind == "boilerplate" for p in source.paragraphs[first + 1 : last + 1]):
         return None
     return first
 
@@ -186,10 +295,14 @@ def find_quote(quote: str, source: SourceText) -> QuoteMatch | None:
     return _find_parts([normalize(part) for part in fragments(quote)], source)
 
 
-def _find_parts(parts: list[str], source: SourceText) -> QuoteMatch | None:
-    """The first body occurrence of normalized fragments in order, or None."""
+def _find_parts(parts: list[str], source: SourceText, *, within_paragraph: bool = True) -> QuoteMatch | None:
+    """The first body occurrence of normalized fragments in order, each within one paragraph, or None.
+
+    ``within_paragraph=False`` lets fragments run across paragraph breaks, to say where an elision is missing.
+    """
     if not parts or "" in parts:
         return None
+    in_body = _paragraph_of if within_paragraph else _in_body_across
     view = _view_of(source)
     text, original = view.text, view.original
     spans: list[tuple[int, int]] = []
@@ -202,7 +315,7 @@ def _find_parts(parts: list[str], source: SourceText) -> QuoteMatch | None:
                 return None
             start = original(found)
             end = original(found + len(part) - 1) + 1
-            paragraph = _in_body(source, start, end)
+            paragraph = in_body(source, start, end)
             if paragraph is not None:
                 break
             position = found + 1

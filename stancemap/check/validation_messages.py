@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from stancemap.model.problems import Problem, excerpt
-from stancemap.model.schema import ID_PATTERN
+from stancemap.model.schema import ID_PATTERN, PATTERN_MEANINGS
 
 # Latin look-alikes of Cyrillic and Greek letters, so 'rusѕia' (Cyrillic dze) can be answered with 'russia'.
 _CONFUSABLES = str.maketrans(
@@ -41,6 +41,21 @@ def _odd_characters(value: str) -> str:
         return ""
     c = odd[0]
     return f"; it contains {c!r} U+{ord(c):04X} {unicodedata.name(c, 'UNKNOWN')}"
+
+
+def _shown(value: Any) -> str:
+    """A value as a message shows it: an excerpt, or words for what an excerpt would show as ''."""
+    if isinstance(value, str) and not value.strip():
+        return "an empty value" if not value else "a blank value (only spaces)"
+    if isinstance(value, str) and "\n" in value.strip():
+        return f"{value.strip().count(chr(10)) + 1} lines, {excerpt(value)}"
+    return excerpt(value)
+
+
+def _number_text(value: int) -> str:
+    """A huge whole number shortened to its first digits and its length."""
+    digits = str(abs(value))
+    return f"{'-' * (value < 0)}{digits[:6]}… ({len(digits)} digits)"
 
 
 def _type_name(value: Any) -> str:
@@ -73,8 +88,15 @@ def describe(error: Any, model: type[BaseModel] | None = None, known_fields: Ite
         return f"{field}: expected text, got {_type_name(value)} {excerpt(value)}; put the value in quotes"
     if kind == "bool_type":
         return f"{field}: expected true or false, got {_type_name(value)} {excerpt(value)}"
+    if kind in ("int_type", "float_type") and isinstance(value, int) and not isinstance(value, bool):
+        # A whole number too big for a float: it is a number, just not one a stance can carry.
+        too_big = f"{_number_text(value)} has too many digits to be a quantity"
+        return f"{field}: {too_big}; write a plain number, e.g. 50"
     if kind in ("int_type", "float_type", "int_parsing", "float_parsing"):
         return f"{field}: expected a number, got {_type_name(value)} {excerpt(value)}"
+    if kind == "finite_number":
+        what = "is not a number (NaN)" if value != value else "is too large: it reads as infinity"
+        return f"{field}: the number {what}; write a plain number, e.g. 50"
     if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
         wanted = "a list" if kind == "list_type" else "a mapping"
         return f"{field}: expected {wanted}, got {_type_name(value)}"
@@ -83,21 +105,25 @@ def describe(error: Any, model: type[BaseModel] | None = None, known_fields: Ite
         options = [c.strip(" '") for c in choices.replace(" or ", ", ").split(",")]
         hint = did_you_mean(str(value), options) if isinstance(value, str) else ""
         return f"{field}: {excerpt(value)} is not one of: {', '.join(options)}{hint}"
-    if kind == "string_pattern_mismatch" and field in ("id", "party", "issue", "source", "copy_of"):
-        folded = fold(str(value))
+    pattern = error.get("ctx", {}).get("pattern")
+    if kind == "string_pattern_mismatch" and pattern == ID_PATTERN and isinstance(value, str) and value:
+        folded = fold(value)
         hint = f" (did you mean {folded!r}?)" if folded != value and re.match(ID_PATTERN, folded) else ""
         return (
-            f"{field}: {excerpt(value)} is not a valid id{hint}: use lower-case ASCII letters, digits "
-            f"and single hyphens{_odd_characters(str(value))}"
+            f"{field}: {excerpt(value)} is not a valid id{hint}: use {PATTERN_MEANINGS[ID_PATTERN]}"
+            f"{_odd_characters(value)}"
         )
     if kind == "string_pattern_mismatch":
-        return f"{field}: {excerpt(value)} has the wrong form ({error.get('msg', '')})"
+        wanted = PATTERN_MEANINGS.get(pattern, f"text matching {pattern}")
+        return f"{field}: expected {wanted}, got {_shown(value)}"
     if kind == "too_short" and field == "evidence":
         return "a stance needs at least one evidence item with a verbatim quote"
-    if kind == "too_short":
+    if kind in ("too_short", "string_too_short"):
         return f"{field}: must not be empty"
-    if kind == "too_long":
-        return f"{field}: too long ({error.get('msg', '')})"
+    if kind in ("too_long", "string_too_long"):
+        limit = error.get("ctx", {}).get("max_length")
+        unit = "characters" if kind == "string_too_long" else "items"
+        return f"{field}: too long; at most {limit} {unit}, got {len(value)}; shorten it"
     message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
     return f"{field}: {message}"
 

@@ -53,8 +53,9 @@ def codebook(data: Dataset) -> str:
 
 
 def normalization() -> str:
+    """The matching rules from quotes.py's docstring, then the evidence floor from its constants."""
     doc = quotes.__doc__ or ""
-    return doc.split("\n", 2)[2].strip()
+    return doc.split("\n", 2)[2].strip() + "\n\n" + quotes.EVIDENCE_FLOOR
 
 
 def export_columns() -> str:

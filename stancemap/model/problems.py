@@ -12,8 +12,7 @@ NodePath = tuple[str | int, ...]
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with one place in one file; ``line``/``col`` are 1-based, 0 when unknown (a problem
-    with the whole file, printed as ``path: message``)."""
+    """One thing wrong with one place in one file; ``line``/``col`` are 1-based, 0 for the file as a whole."""
 
     path: str
     line: int
@@ -21,7 +20,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        if self.line == 0:
+        # A problem with the whole file (missing, unreadable, in the wrong place) has no line to point at, and
+        # `path:0:0:` is a place no editor opens: it is printed `path: message`.
+        if self.line <= 0:
             return f"{self.path}: {self.message}"
         return f"{self.path}:{self.line}:{self.col}: {self.message}"
 
@@ -46,7 +47,7 @@ class Problems:
         self.found.append(Problem(self.path, line, col, message))
 
     def add_at(self, line: int, col: int, message: str) -> None:
-        """A problem at a known line and column (1-based; 0 when unknown)."""
+        """A problem at a known line and column (1-based; 0 for the whole file)."""
         self.found.append(Problem(self.path, line, col, message))
 
     def extend(self, problems: Iterable[Problem]) -> None:

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from stancemap.model.characters import character_name, how_to_fix, invisible_characters, places_text
+from stancemap.model.dates import PATTERN as DATE_PATTERN
 from stancemap.model.dates import FuzzyDate, NotFutureDate
 
 LEVELS: tuple[str, ...] = ("demands", "supports", "conditional", "opposes", "rejects")
@@ -21,12 +23,40 @@ EVENT_KINDS: tuple[str, ...] = ("talks", "summit", "plan", "statement")
 EventKind = Literal["talks", "summit", "plan", "statement"]
 
 ID_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
+ONE_LINE_PATTERN = r"^[^\n]*\S[^\n]*$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+SEED_FILE_PATTERN = r"^[A-Za-z0-9_.-]+\.txt$"
+# What each pattern asks for, in words: problem messages say this instead of printing the regex.
+PATTERN_MEANINGS: dict[str, str] = {
+    ID_PATTERN: "lower-case ASCII letters, digits and single hyphens",
+    ONE_LINE_PATTERN: "one line of text that is not blank",
+    SHA256_PATTERN: "a 64-character lowercase hex SHA-256 (as `sha256sum FILE` prints it)",
+    SEED_FILE_PATTERN: "a file name under seeds/ ending in .txt, with no folders (letters, digits, _ . -)",
+    DATE_PATTERN: "a date: 2026-01-03, 2026-01 or 2026, or an interval such as 2026-01-03/2026-01-05",
+}
+
 Id = Annotated[
     str,
     StringConstraints(pattern=ID_PATTERN, max_length=60),
     Field(description="Lower-case ASCII letters, digits and single hyphens.", examples=["russia", "crimea"]),
 ]
-OneLine = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"^[^\n]*\S[^\n]*$")]
+
+
+def _visible(text: str) -> str:
+    """Refuse characters a reader cannot see, which hide or reorder what a page shows (see characters.py)."""
+    if text.isprintable():  # the common case, without a further call: this runs for every displayed text
+        return text
+    found = invisible_characters(text, line_separators=True)
+    if found:
+        listed = " and ".join(f"{character_name(char)} {places_text(at)}" for char, at in found.items())
+        raise ValueError(f"contains {listed}; {how_to_fix(list(found))}")
+    return text
+
+
+# Every text a reader sees (names, summaries, notes, headlines, ...): one line, not blank, nothing invisible.
+OneLine = Annotated[
+    str, StringConstraints(min_length=1, max_length=300, pattern=ONE_LINE_PATTERN), AfterValidator(_visible)
+]
 
 
 def _http_only(url: str) -> str:
@@ -38,6 +68,7 @@ def _http_only(url: str) -> str:
 
 HttpLink = Annotated[
     str,
+    AfterValidator(_visible),
     AfterValidator(_http_only),
     Field(description="An http(s) address.", examples=["https://www.arcamax.com/"]),
 ]
@@ -81,6 +112,13 @@ class Party(Model):
 class Quantity(Model):
     unit: OneLine = Field(description="Unit of the stance quantities on this issue.", examples=["years"])
     short: OneLine = Field(description="Suffix used in compact labels.", examples=["yrs"])
+    minimum: float | None = Field(
+        0,
+        allow_inf_nan=False,
+        description="The least a stance may give: 0 unless set, as years, money and counts are never "
+        "negative; null for a quantity that may be negative (a change).",
+        examples=[0],
+    )
 
 
 class Issue(Model):
@@ -137,7 +175,9 @@ class Stance(Model):
     party: Id
     level: Level = Field(description="Where the party stands on the issue's proposition; see the codebook.")
     summary: OneLine = Field(description="A neutral one-line summary.", examples=["Will not cede Crimea"])
-    quantity: float | None = Field(None, description="A number in the issue's unit, e.g. 50 (years).")
+    quantity: float | None = Field(
+        None, allow_inf_nan=False, description="A number in the issue's unit, e.g. 50 (years)."
+    )
     conditions: list[OneLine] = Field(default_factory=list, examples=[["only once a ceasefire is in place"]])
     as_of: NotFutureDate | None = Field(
         None, description="When the stance held; defaults to the date of its newest evidence."
@@ -156,10 +196,10 @@ class StanceFile(Model):
 
 class Source(Model):
     id: Id
-    file: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+\.txt$")] = Field(
+    file: Annotated[str, StringConstraints(pattern=SEED_FILE_PATTERN)] = Field(
         description="File name under seeds/.", examples=["003_4d4b4e0dc82775e1.txt"]
     )
-    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+    sha256: Annotated[str, StringConstraints(pattern=SHA256_PATTERN)] | None = Field(
         None, description="SHA-256 of the file as registered; the loader refuses a file that changed since."
     )
     headline: OneLine

@@ -10,6 +10,7 @@ import os
 import re
 from pathlib import Path
 
+from stancemap.model.characters import LINE_SEPARATORS, character_name
 from stancemap.model.problems import NodePath, Problem, excerpt
 from stancemap.paths import MAX_FILE_BYTES
 from stancemap.yamlio.cache import CACHE, clear_cache
@@ -30,7 +31,11 @@ __all__ = [
 ]
 
 # The characters YAML allows (same set as PyYAML's Reader); anything else makes libyaml fail without a line.
-_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# The line separators NEL, LS and PS are allowed there, but YAML breaks the line at them where an editor shows
+# one line (and then reports a misleading syntax error), so they are refused here too, by name.
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 
 
 def read_yaml(
@@ -93,6 +98,11 @@ def parse_yaml(text: str, display: str) -> tuple[YamlDoc | None, list[Problem]]:
             code = ord(bad.group())
             if code == 0:
                 message = NUL_MESSAGE
+            elif bad.group() in LINE_SEPARATORS:
+                message = (
+                    f"character {character_name(bad.group())} breaks the line here for YAML, though an "
+                    "editor may show none; replace it with a space, or with a real line break"
+                )
             else:
                 message = f"character U+{code:04X} is not allowed in YAML (it may be invisible); delete it"
             return None, [Problem(display, line, col, message)]
