@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stancemap.model.dataset import Dataset
 from stancemap.model.problems import Problem
+
+if TYPE_CHECKING:
+    from stancemap.check.record_cache import CacheSession
 
 
 @dataclass
@@ -18,6 +22,7 @@ class LoadContext:
     today: dt.date
     data: Dataset = field(default_factory=Dataset)
     problems: list[Problem] = field(default_factory=list)
+    cache: CacheSession | None = None  # checked files kept on disk (record_cache.py); None reads every file
 
     @property
     def validation(self) -> dict[str, object]:

@@ -28,10 +28,16 @@ class DataFile:
 
 def read_data_file(context: LoadContext, rel: str) -> DataFile | None:
     """The file under the data root, parsed; None (with its problems reported) when it could not be read."""
-    doc, found = read_yaml(context.root / rel, root=context.root, display=rel, final_line_break=True)
+    cache = context.cache
+    known = None if cache is None else lambda shown, text: cache.lookup(shown, text, context.data)
+    doc, found = read_yaml(
+        context.root / rel, root=context.root, display=rel, final_line_break=True, known=known
+    )
     context.problems.extend(found)
     if doc is None:
         return None
+    if cache is not None:
+        cache.note(rel, doc)
     return DataFile(rel, doc, Problems(rel, doc, context.problems), [p.line for p in found])
 
 

@@ -15,6 +15,7 @@ from stancemap.check.context import LoadContext
 from stancemap.check.evidence import check_evidence, verify_quote
 from stancemap.check.files import DataFile, read_data_file, read_source_text, stance_files
 from stancemap.check.gc_pause import gc_paused
+from stancemap.check.record_cache import RecordCache
 from stancemap.check.references import check_copies, known_source, not_loaded
 from stancemap.check.structure import records, top_mapping, unique, unique_labels, unloaded
 from stancemap.model.dataset import Dataset, EventRecord, Origin, StanceRecord
@@ -178,17 +179,26 @@ STAGES: tuple[tuple[str, Callable[[LoadContext], None]], ...] = (
 )
 
 
-def load_dataset(root: Path = ROOT, *, today: dt.date | None = None) -> tuple[Dataset, list[Problem]]:
-    """Read every file under `root`; return what validated and every problem found, sorted by place."""
+def load_dataset(
+    root: Path = ROOT, *, today: dt.date | None = None, cache: RecordCache | None = None
+) -> tuple[Dataset, list[Problem]]:
+    """Read every file under `root`; return what validated and every problem found, sorted by place.
+
+    With a `cache`, files that loaded without problems before are not parsed again and their quotes not
+    searched again (record_cache.py); every other check runs on every load.
+    """
     if not Path(root).is_dir():
         # Not a data problem: there is no data to report problems in (a wrong path or setting).
         raise StancemapError(
             f"data folder {root} is missing or not a folder; it must hold seeds/ and positions/"
         )
-    context = LoadContext(Path(root), today or dt.date.today())
+    session = cache.session() if cache is not None else None
+    context = LoadContext(Path(root), today or dt.date.today(), cache=session)
     with gc_paused():
         for _name, stage in STAGES:
             stage(context)
+        if session is not None:
+            session.store(context.data, context.problems)
     return context.data, sorted(set(context.problems))
 
 

@@ -112,7 +112,17 @@ def parse_fast(text: str, display: str) -> tuple[YamlDoc, list[Problem]] | None:
         if _ryml is not None and isinstance(exc, _ryml.ExceptionBasic):
             return None
         raise
-    return YamlDoc(display, value, _LazyMarks(text, display, _item_marks(text, value))), []
+    return lazy_doc(text, display, value, _item_marks(text, value)), []
+
+
+def lazy_doc(text: str, display: str, value: object, known: dict[NodePath, tuple[int, int]]) -> YamlDoc:
+    """The doc of a file read exactly as `value`, its marks beyond `known` found by a precise re-parse."""
+    return YamlDoc(display, value, _LazyMarks(text, display, known))
+
+
+def item_marks_known(doc: YamlDoc) -> dict[NodePath, tuple[int, int]] | None:
+    """The marks a fast-parsed doc knows without a re-parse, or None for a doc the fast path did not read."""
+    return dict(doc.marks._known) if isinstance(doc.marks, _LazyMarks) else None
 
 
 def _ordinary(text: str) -> bool:

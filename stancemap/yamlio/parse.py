@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from stancemap.model.problems import NodePath, Problem, excerpt
@@ -31,6 +32,7 @@ def read_yaml(
     display: str | None = None,
     max_bytes: int = MAX_FILE_BYTES,
     final_line_break: bool = False,
+    known: Callable[[str, str], YamlDoc | None] | None = None,
 ) -> tuple[YamlDoc | None, list[Problem]]:
     """Read one YAML file that must lie inside ``root``: (doc, problems), doc None when reading had to stop.
 
@@ -45,6 +47,10 @@ def read_yaml(
             return None, [problem]
         key = (shown, text)
         result = CACHE.get(key)
+        if result is None and known is not None:
+            doc = known(shown, text)
+            if doc is not None:
+                return doc, []
         if result is None:
             result = parse_yaml(text, shown)
             CACHE.put(key, result)
