@@ -45,12 +45,12 @@ def read_yaml(
         text, problem = read_data_text(Path(path), Path(root), shown, max_bytes)
         if problem is not None:
             return None, [problem]
-        key = (shown, text)
-        result = CACHE.get(key)
-        if result is None and known is not None:
+        if known is not None:
             doc = known(shown, text)
             if doc is not None:
                 return doc, []
+        key = (shown, text)
+        result = CACHE.get(key)
         if result is None:
             result = parse_yaml(text, shown)
             CACHE.put(key, result)
