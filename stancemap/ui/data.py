@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import logging
 import os
 import threading
 import time
@@ -13,10 +14,12 @@ from pathlib import Path
 import streamlit as st
 
 from stancemap.check.load import ROOT, load_dataset
+from stancemap.check.record_cache import RecordCache
 from stancemap.model.dataset import Dataset
 from stancemap.model.problems import Problem
 
 ROOT_VARIABLE = "STANCEMAP_DATA_ROOT"
+_LOG = logging.getLogger(__name__)
 DATA_FOLDERS = ("seeds", "positions")
 
 Fingerprint = tuple[tuple[str, int, int], ...]
@@ -67,7 +70,7 @@ def read(root: Path, today: dt.date) -> tuple[Dataset, tuple[Problem, ...]]:
     try:
         gc.unfreeze()
         gc.collect()
-        data, problems = load_dataset(root, today=today)
+        data, problems = load_dataset(root, today=today, cache=RecordCache.open())
         gc.freeze()
     finally:
         if was_enabled:
@@ -119,3 +122,15 @@ def load(root: Path, today: dt.date) -> tuple[Dataset, tuple[Problem, ...]]:
     """The dataset and its problems for `root` as it is on disk now."""
     root = root.resolve()
     return _load(str(root), _scan.digest(root), today)
+
+
+def preload() -> None:
+    """Load the data into the shared cache as the server starts (app.py), so no visitor waits for it.
+
+    A failure is left for the first page to show as it would without the preload (a missing data folder is
+    a setting to fix, reported on the page), never raised at start-up.
+    """
+    try:
+        load(data_root(), dt.date.today())
+    except Exception:  # the page reports it; the server must start either way
+        _LOG.exception("preloading the data failed; the first visitor's page will load it again")
