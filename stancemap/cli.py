@@ -76,7 +76,8 @@ def _document_error(path: Path, err: Exception) -> int:
 
 def cmd_suggest(args: argparse.Namespace) -> int:
     from stancemap.curate.add_source import DocumentError, read_document
-    from stancemap.curate.suggest import candidates, render_yaml
+    from stancemap.curate.stubs import as_json, render_yaml
+    from stancemap.curate.suggest import candidates
 
     try:
         _, text = read_document(args.file)
@@ -86,7 +87,11 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     if problems:
         print(f"note: {len(problems)} data problems (see validate); suggesting anyway", file=sys.stderr)
     found = candidates(text, data)
-    sys.stdout.write(render_yaml(found[: args.top], data, label=str(args.file), total=len(found)))
+    shown = found[: args.top] if args.top else found
+    if args.format == "json":
+        sys.stdout.write(as_json(shown))
+    else:
+        sys.stdout.write(render_yaml(shown, data, label=str(args.file), total=len(found)))
     return 0
 
 
@@ -169,7 +174,13 @@ def build_parser() -> argparse.ArgumentParser:
     add("readme", cmd_readme, "Regenerate the generated sections of README.md from the code and data.")
     suggest = add("suggest", cmd_suggest, "Propose YAML stance stubs from a new document (plain UTF-8 text).")
     suggest.add_argument("file", type=Path, help="the document")
-    suggest.add_argument("--top", type=int, default=12, help="how many proposals to print (default 12)")
+    suggest.add_argument("--top", type=int, default=0, help="print only the N best proposals (default: all)")
+    suggest.add_argument(
+        "--format",
+        choices=["yaml", "json"],
+        default="yaml",
+        help="yaml: stance stubs (default); json: a list",
+    )
     suggest.add_argument("--root", type=_root, default=ROOT, help="data folder (default: this repo)")
     coverage = add(
         "coverage", cmd_coverage, "Print evidence per issue x party, empty cells, uncited sources."

@@ -14,6 +14,8 @@ PACKAGE = ROOT / "stancemap"
 LAYERS = ("model", "yamlio", "check", "derive")
 # The command line is the front door to every tool, so it may use the other fronts (never the Streamlit UI).
 COMMAND_LINE = ("cli", "__main__")
+# The Sources page shows the curation assistant's suggestions, so the UI may use the curators' tools too.
+UI_USES = {"ui": ("curate",)}
 
 
 def part_of(module: str) -> str:
@@ -60,7 +62,7 @@ def allowed(importer: str, target: str) -> bool:
         return target in LAYERS[: LAYERS.index(importer)]
     if target in LAYERS:
         return True
-    return importer in COMMAND_LINE and target != "ui"
+    return (importer in COMMAND_LINE and target != "ui") or target in UI_USES.get(importer, ())
 
 
 def violations(path: Path, source: str) -> list[str]:

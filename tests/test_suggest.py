@@ -12,18 +12,13 @@ from hypothesis import strategies as st
 from stancemap.check.load import ROOT, load_dataset
 from stancemap.check.quotes import find_quote, fragments, normalize
 from stancemap.cli import main
-from stancemap.curate.suggest import (
-    SOURCE_PLACEHOLDER,
-    Candidate,
-    candidates,
-    render_yaml,
-    split_sentences,
-    suggest,
-    yaml_string,
-)
+from stancemap.curate.sentences import split_sentences
+from stancemap.curate.stubs import SOURCE_PLACEHOLDER, render_yaml
+from stancemap.curate.suggest import Candidate, candidates, suggest
 from stancemap.model.dataset import Dataset
 from stancemap.model.sourcetext import parse_source_text
 from stancemap.yamlio.parse import parse_yaml
+from stancemap.yamlio.write import yaml_string
 from tests.conftest import TODAY
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
@@ -314,7 +309,7 @@ def test_a_filled_in_stub_validates(data_copy: Path, capsys: pytest.CaptureFixtu
         "2026-01-08",
     ]
     assert main(["add-source", str(WIRE), *args, "--id", "wire-troops", "--root", str(data_copy)]) == 0
-    assert main(["suggest", str(WIRE), "--root", str(data_copy), "--top", "3"]) == 0
+    assert main(["suggest", str(WIRE), "--root", str(data_copy)]) == 0
     out = capsys.readouterr().out
     stub_lines = out[out.index("  - party: russia") :].split("\n\n")[0].splitlines()
     stub = "\n".join(stub_lines).replace(SOURCE_PLACEHOLDER, "wire-troops")

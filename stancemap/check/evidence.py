@@ -8,7 +8,7 @@ from stancemap.check.quotes import check_quote, closest_passage
 from stancemap.check.references import known_source
 from stancemap.model.dataset import Dataset, QuoteMatch
 from stancemap.model.problems import NodePath, Problems
-from stancemap.model.schema import QUOTED_KINDS, Evidence
+from stancemap.model.schema import QUOTED_KINDS, Event, Evidence
 
 _QUOTE_MARK = re.compile('["“”„‟«»]')
 
@@ -22,13 +22,16 @@ def check_evidence(data: Dataset, ev: Evidence, problems: Problems, at: NodePath
         problems.add(
             (*at, "said_on"), f"said_on: {ev.said_on} is after its source was published ({published})"
         )
-    return verify_quote(data, ev.source, ev.quote, ev.kind, problems, (*at, "quote"))
+    return verify_quote(data, ev, problems, (*at, "quote"))
 
 
 def verify_quote(
-    data: Dataset, source_id: str, quote: str, kind: str | None, problems: Problems, loc: NodePath
+    data: Dataset, quoted: Evidence | Event, problems: Problems, loc: NodePath
 ) -> QuoteMatch | None:
-    """Check one quote against its source; report defects, a miss with the closest passage or a wrong kind."""
+    """Check the quote of evidence or an event against its source; report defects, a miss with the closest
+    passage, or (for evidence) a kind the source's quotation marks do not support."""
+    source_id, quote = quoted.source, quoted.quote
+    kind = quoted.kind if isinstance(quoted, Evidence) else None
     text = data.texts[source_id]
     defects, match = check_quote(quote, text)
     if defects:

@@ -50,28 +50,29 @@ def load_sources(context: LoadContext) -> None:
 def load_parties(context: LoadContext) -> None:
     """positions/parties.yaml; each party must have its own name."""
     data = context.data
-    data.parties = _load_named(context, PARTIES_FILE, "parties", Party, "name", data.broken_parties)
+    data.parties, broken = _load_named(context, PARTIES_FILE, "parties", Party, "name")
+    data.broken_parties.update(broken)
 
 
 def load_issues(context: LoadContext) -> None:
     """positions/issues.yaml; each issue must have its own title."""
     data = context.data
-    data.issues = _load_named(context, ISSUES_FILE, "issues", Issue, "title", data.broken_issues)
+    data.issues, broken = _load_named(context, ISSUES_FILE, "issues", Issue, "title")
+    data.broken_issues.update(broken)
 
 
 def _load_named(
-    context: LoadContext, rel: str, key: str, model: type[Named], label: str, broken: dict[str, int]
-) -> dict[str, Named]:
-    """Parties or issues by id, each with its own `label`. Entries with an id that are not loaded go in
-    `broken` (id -> line), so what refers to them can say why."""
+    context: LoadContext, rel: str, key: str, model: type[Named], label: str
+) -> tuple[dict[str, Named], dict[str, int]]:
+    """Parties or issues by id, each with its own `label`, and the entries with an id that did not load
+    (id -> line), so what refers to them can say why."""
     file = read_data_file(context, rel)
     if file is None or not top_mapping(file, (key,)):
-        return {}
+        return {}, {}
     what = SINGULAR[key]
     found = unique(records(file, key, model, context.validation), what, file, key)
     loaded = unique_labels(found, what, file, key, label)
-    broken.update(unloaded(file, key, loaded))
-    return loaded
+    return loaded, unloaded(file, key, loaded)
 
 
 def load_stances(context: LoadContext) -> None:
@@ -95,38 +96,32 @@ def _load_stance_file(context: LoadContext, file: DataFile, seen: dict[StanceKey
         )
         return
     if issue not in data.issues:
-        problems.add(
-            ("issue",), not_loaded("issue", "issues", issue, data.issues, data.broken_issues, ISSUES_FILE)
-        )
+        problems.add(("issue",), not_loaded(data, "issue", issue))
         return
-    for index, origin, stance in records(file, "stances", Stance, context.validation):
-        record = _check_stance(data, issue, stance, file, ("stances", index), origin)
+    for index, _, stance in records(file, "stances", Stance, context.validation):
+        record = _check_stance(data, issue, stance, file, ("stances", index))
         if record is None:
             continue
         key = (record.party, issue, str(record.as_of))
         if key in seen:
-            problems.add_at(
-                origin.line,
-                file.doc.locate(("stances", index))[1],
+            problems.add(
+                ("stances", index),
                 f"duplicate stance: {record.party} on {issue} as of {record.as_of} is already "
                 f"at {seen[key]}; merge the evidence or give each its own as_of",
             )
             continue
-        seen[key] = origin
+        seen[key] = record.origin
         data.stances.append(record)
 
 
 def _check_stance(
-    data: Dataset, issue: str, stance: Stance, file: DataFile, at: NodePath, origin: Origin
+    data: Dataset, issue: str, stance: Stance, file: DataFile, at: NodePath
 ) -> StanceRecord | None:
-    """The stance with its derived date and quote spans, or None when any rule across files fails."""
+    """The stance at `at` with its derived date and quote spans, or None when any rule across files fails."""
     problems = file.problems
     before = len(problems.found)
     if stance.party not in data.parties:
-        problems.add(
-            (*at, "party"),
-            not_loaded("party", "parties", stance.party, data.parties, data.broken_parties, PARTIES_FILE),
-        )
+        problems.add((*at, "party"), not_loaded(data, "party", stance.party))
     if stance.quantity is not None and data.issues[issue].quantity is None:
         problems.add(
             (*at, "quantity"),
@@ -147,8 +142,10 @@ def _check_stance(
                 f"as_of: {stance.as_of} is before any of its evidence (the earliest is {oldest})",
             )
             return None
-    as_of = stance.as_of or newest
-    return StanceRecord(issue, stance, as_of, origin, tuple(m for m in matches if m is not None))
+    origin = Origin(file.rel, file.doc.locate(at)[0])
+    return StanceRecord(
+        issue, stance, stance.as_of or newest, origin, tuple(m for m in matches if m is not None)
+    )
 
 
 def load_events(context: LoadContext) -> None:
@@ -164,7 +161,7 @@ def load_events(context: LoadContext) -> None:
         at = ("events", index)
         if not known_source(data, event.source, file.problems, (*at, "source")):
             continue
-        match = verify_quote(data, event.source, event.quote, None, file.problems, (*at, "quote"))
+        match = verify_quote(data, event, file.problems, (*at, "quote"))
         if match is not None:
             data.events.append(EventRecord(event, Origin(EVENTS_FILE, file.doc.locate(at)[0]), match))
 

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
+from typing import Literal
 
 from stancemap.check.validation_messages import did_you_mean
 from stancemap.model.dataset import Dataset
 from stancemap.model.problems import NodePath, Problems
-from stancemap.paths import SOURCES_FILE
+from stancemap.paths import ISSUES_FILE, PARTIES_FILE, SOURCES_FILE
+
+Referenced = Literal["party", "issue", "source"]
 
 
-def not_loaded(
-    what: str, plural: str, rid: str, known: Iterable[str], broken: dict[str, int], file: str
-) -> str:
-    """Why a reference to `rid` finds nothing: its entry has problems of its own, or no entry has that id."""
+def not_loaded(data: Dataset, what: Referenced, rid: str) -> str:
+    """Why a reference to the `what` `rid` finds nothing: its entry has problems of its own, or no entry has
+    that id."""
+    where: dict[Referenced, tuple[str, str, Mapping[str, object], dict[str, int]]] = {
+        "party": ("parties", PARTIES_FILE, data.parties, data.broken_parties),
+        "issue": ("issues", ISSUES_FILE, data.issues, data.broken_issues),
+        "source": ("sources", SOURCES_FILE, data.sources, data.broken_sources),
+    }
+    plural, file, known, broken = where[what]
     if rid in broken:
         return f"{what}: {rid!r} has problems of its own ({file}:{broken[rid]}); fix that entry first"
     return f"{what}: unknown {what} {rid!r}{did_you_mean(rid, known)}; {plural} are listed in {file}"
@@ -23,7 +31,7 @@ def known_source(data: Dataset, sid: str, problems: Problems, loc: NodePath) -> 
     """True when `sid` names a loaded source; otherwise report why not at `loc`."""
     if sid in data.sources:
         return True
-    problems.add(loc, not_loaded("source", "sources", sid, data.sources, data.broken_sources, SOURCES_FILE))
+    problems.add(loc, not_loaded(data, "source", sid))
     return False
 
 

@@ -34,10 +34,10 @@ def top_mapping(file: DataFile, keys: tuple[str, ...]) -> dict[str, Any]:
 
 
 def records(
-    file: DataFile, key: str, model: type[M], context: dict[str, object]
+    file: DataFile, key: str, model: type[M], validation: dict[str, object]
 ) -> Iterator[tuple[int, Origin, M]]:
-    """Validate each item of the list under `key` on its own (with the pydantic `context`), so one bad record
-    spares the rest.
+    """Validate each item of the list under `key` on its own (pydantic's context: `validation`), so one bad
+    record spares the rest.
 
     Items holding a line in the file's tainted lines (a duplicate key, a cut value) are skipped: their problem
     is reported.
@@ -61,7 +61,7 @@ def records(
         if tainted and any(starts[index] <= line < ends[index] for line in tainted):
             continue
         try:
-            yield index, origin, validate(item, context=context)
+            yield index, origin, validate(item, context=validation)
         except ValidationError as err:
             problems.extend(validation_problems(err, model, file.rel, doc.locate, (key, index)))
 

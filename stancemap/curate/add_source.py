@@ -189,15 +189,13 @@ def add_source(
     if url:
         fields["url"] = url
     try:
-        source = Source.model_validate(fields)
+        # The validation context's today refuses a publication date in the future.
+        Source.model_validate(fields, context={"today": today or dt.date.today()})
     except ValidationError as err:
         first = err.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else ""
         message = str(first["msg"]).removeprefix("Value error, ")
         raise DocumentError(f"{OPTIONS.get(field, field or 'entry')}: {message}") from None
-    today = today or dt.date.today()
-    if source.published.earliest > today:
-        raise DocumentError(f"--published: {source.published} is in the future (today is {today})")
     entry = render_entry(fields)
     separator = "" if existing.endswith("\n") else "\n"
     addition = f"{separator}\n{entry}"

@@ -23,6 +23,7 @@ from stancemap.model.dataset import Dataset
 from stancemap.model.problems import Problem
 from stancemap.model.schema import LEVELS
 from stancemap.ui import controls, drilldown, render
+from stancemap.ui.suggestions import suggestions_panel
 
 FULL_DATA_NOTE = "The sidebar filters do not apply here: this page covers the whole data set."
 CSV_FILE, JSON_FILE = "stancemap-evidence.csv", "stancemap-evidence.json"
@@ -203,6 +204,7 @@ def sources_page(data: Dataset) -> None:
     )
     st.caption("Stances citing this source")
     st.dataframe(_styled_levels(citing_frame(data, source_id)), hide_index=True)
+    suggestions_panel(data, source_id)
     spans = [span for record, index in cited[source_id] for span in record.matches[index].spans]
     st.caption("Full text, with every quote used as evidence marked; boilerplate greyed")
     st.html(render.full_source(data.texts[source_id], spans))
