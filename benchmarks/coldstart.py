@@ -3,7 +3,10 @@
 At each scale, runs in fresh processes, interleaved round by round so a busy machine slows each alike:
 the floor (benchmarks/floor.py), `python -m stancemap validate --no-cache ROOT` (every file checked), and
 `python -m stancemap validate ROOT` with its cache of checked records warm (a restart with nothing changed).
-Prints medians, ratios to the floor, peak RSS of each process, import time, and the load average.
+With --baseline DIR (a checkout of another version, e.g. main), its `python -m stancemap validate ROOT`
+runs in the same rounds, for a before/after from one run. Prints medians of wall time and of CPU time (user
++ system of the process, which a busy machine inflates less), ratios to the floor, each process's peak RSS,
+import time, and the load average.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.generate import Scale, generate
@@ -32,39 +36,101 @@ IMPORTS = {
 }
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one fresh process; raises when it fails."""
+@dataclass(frozen=True)
+class Figure:
+    """Medians over the rounds of one command, and its largest peak RSS."""
+
+    wall_s: float
+    cpu_s: float
+    rss_mb: float
+
+
+def run(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak RSS (MB) of one fresh process; raises when it fails."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
+    code = os.waitstatus_to_exitcode(status)
     stderr = process.stderr.read().decode() if process.stderr else ""
-    if process.returncode not in (0,):
-        raise RuntimeError(f"{' '.join(command)} exited {process.returncode}: {stderr[-500:]}")
-    return seconds, usage.ru_maxrss / 1024
+    if process.stderr:
+        process.stderr.close()
+    if code != 0:
+        raise RuntimeError(f"{' '.join(command)} exited {code}: {stderr[-500:]}")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def measure(root: Path, rounds: int, cache: Path) -> dict[str, tuple[float, float]]:
-    """name -> (median s, largest peak RSS MB) over `rounds` interleaved rounds."""
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+def measure(root: Path, rounds: int, cache: Path, baseline: Path | None) -> dict[str, Figure]:
+    """name -> Figure over `rounds` interleaved rounds."""
+    env = {**os.environ, "STANCEMAP_CACHE_DIR": str(cache)}
     python = sys.executable
-    commands = {
-        "floor": [python, "-m", "benchmarks.floor", str(root)],
-        "validate": [python, "-m", "stancemap", "validate", "--no-cache", str(root)],
-        "warm": [python, "-m", "stancemap", "validate", str(root)],
-        "import floor": [python, "-c", IMPORTS["floor"]],
-        "import validate": [python, "-c", IMPORTS["validate"]],
+    commands: dict[str, tuple[list[str], Path]] = {
+        "floor": ([python, "-m", "benchmarks.floor", str(root)], REPO),
+        "validate": ([python, "-m", "stancemap", "validate", "--no-cache", str(root)], REPO),
+        "warm": ([python, "-m", "stancemap", "validate", str(root)], REPO),
+        "import floor": ([python, "-c", IMPORTS["floor"]], REPO),
+        "import validate": ([python, "-c", IMPORTS["validate"]], REPO),
     }
-    run(commands["warm"], env)  # fills the cache
-    times: dict[str, list[float]] = {name: [] for name in commands}
-    rss: dict[str, list[float]] = {name: [] for name in commands}
+    if baseline is not None:
+        commands["baseline"] = ([python, "-m", "stancemap", "validate", str(root)], baseline)
+    run(commands["warm"][0], env, REPO)  # fills the cache
+    found: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
     for _ in range(rounds):
-        for name, command in commands.items():
-            seconds, peak = run(command, env)
-            times[name].append(seconds)
-            rss[name].append(peak)
-    return {name: (statistics.median(times[name]), max(rss[name])) for name in commands}
+        for name, (command, cwd) in commands.items():
+            found[name].append(run(command, env, cwd))
+    return {
+        name: Figure(
+            statistics.median(r[0] for r in runs),
+            statistics.median(r[1] for r in runs),
+            max(r[2] for r in runs),
+        )
+        for name, runs in found.items()
+    }
+
+
+def table(rows: list[tuple[Scale, dict[str, Figure]]], kind: str) -> list[str]:
+    """The figures of `kind` ("wall" or "cpu") as a Markdown table, each beside the floor."""
+    baseline = any("baseline" in found for _, found in rows)
+    head = ["stances", "floor s", "validate s", "× floor"]
+    head += ["before (baseline) s", "× floor"] if baseline else []
+    head += ["warm cache s", "× floor", "× uncached", "import floor s", "import validate s"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for scale, found in rows:
+
+        def value(name: str, found: dict[str, Figure] = found) -> float:
+            figure = found[name]
+            return figure.wall_s if kind == "wall" else figure.cpu_s
+
+        floor = value("floor")
+        cells = [
+            f"{scale.stances:,}",
+            f"{floor:.2f}",
+            f"{value('validate'):.2f}",
+            f"{value('validate') / floor:.2f}×",
+        ]
+        if baseline:
+            cells += [f"{value('baseline'):.2f}", f"{value('baseline') / floor:.2f}×"]
+        warm = value("warm")
+        cells += [f"{warm:.2f}", f"{warm / floor:.2f}×", f"{warm / value('validate'):.2f}×"]
+        cells += [f"{value('import floor'):.2f}", f"{value('import validate'):.2f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def rss_table(rows: list[tuple[Scale, dict[str, Figure]]]) -> list[str]:
+    """Peak RSS of each process beside the floor's."""
+    baseline = any("baseline" in found for _, found in rows)
+    head = ["stances", "floor MB", "validate MB", "× floor", "warm cache MB", "× floor"]
+    head += ["before (baseline) MB", "× floor"] if baseline else []
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for scale, found in rows:
+        floor = found["floor"].rss_mb
+        cells = [f"{scale.stances:,}", f"{floor:.0f}"]
+        names = ["validate", "warm", *(["baseline"] if baseline else [])]
+        for name in names:
+            cells += [f"{found[name].rss_mb:.0f}", f"{found[name].rss_mb / floor:.2f}×"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,35 +138,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", default="1k,10k,30k", help=f"comma-separated, of {', '.join(SCALES)}")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="generate the data roots here (reused when present)")
+    parser.add_argument("--baseline", type=Path, help="a checkout of another version to run beside this one")
     args = parser.parse_args(argv)
+    rows: list[tuple[Scale, dict[str, Figure]]] = []
     with tempfile.TemporaryDirectory(prefix="stancemap-coldstart-") as scratch:
         base = args.keep or Path(scratch)
         before = os.getloadavg()
-        print(f"{args.rounds} interleaved rounds, medians; load average at start {before[0]:.2f}")
-        print()
-        print(
-            "| stances | floor s | validate s | ratio | warm-cache s | warm/uncached | floor RSS MB | "
-            "validate RSS MB | ratio | warm RSS MB | import floor s | import validate s |"
-        )
-        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for name in args.scales.split(","):
             root = base / name
             if not (root / "positions").is_dir():
                 generate(root, SCALES[name])
-            found = measure(root, args.rounds, Path(scratch) / f"cache-{name}")
-            floor_s, floor_rss = found["floor"]
-            cold_s, cold_rss = found["validate"]
-            warm_s, warm_rss = found["warm"]
-            print(
-                f"| {SCALES[name].stances:,} | {floor_s:.2f} | {cold_s:.2f} | {cold_s / floor_s:.2f}× | "
-                f"{warm_s:.2f} | {warm_s / cold_s:.2f}× | {floor_rss:.0f} | {cold_rss:.0f} | "
-                f"{cold_rss / floor_rss:.2f}× | {warm_rss:.0f} | {found['import floor'][0]:.2f} | "
-                f"{found['import validate'][0]:.2f} |",
-                flush=True,
+            print(f"… {name}", file=sys.stderr, flush=True)
+            rows.append(
+                (SCALES[name], measure(root, args.rounds, Path(scratch) / f"cache-{name}", args.baseline))
             )
         after = os.getloadavg()
-        print()
-        print(f"load average at end {after[0]:.2f} (1 min), {after[1]:.2f} (5 min); {os.cpu_count()} cores")
+    print(
+        f"{args.rounds} interleaved rounds, medians; {os.cpu_count()} cores; load average (1 min) "
+        f"{before[0]:.1f} at the start, {after[0]:.1f} at the end (5 min: {after[1]:.1f})"
+    )
+    for title, lines in (
+        ("Wall time", table(rows, "wall")),
+        ("CPU time (user + system)", table(rows, "cpu")),
+        ("Peak RSS", rss_table(rows)),
+    ):
+        print(f"\n{title}\n")
+        print("\n".join(lines))
     return 0
 
 
