@@ -51,6 +51,7 @@ st.caption(
     "Where each party to the Russia–Ukraine peace talks stands on each contested issue, and why: "
     "every stance rests on verbatim quotes checked against the source documents."
 )
+data.notices(data.data_root(), dataset)
 views.problems_list(problems)
 PAGES[controls.state().view][1]()
 controls.publish()

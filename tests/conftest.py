@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from stancemap.check.lastgood import SNAPSHOT_VARIABLE
 from stancemap.check.load import ROOT, load_dataset
 from stancemap.check.record_cache import CACHE_VARIABLE
 from stancemap.model.dataset import Dataset
@@ -48,3 +49,9 @@ def copy_data(target: Path) -> Path:
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     return copy_data(tmp_path / "data")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_snapshots(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the app's last good versions (AppTest's and the browser servers') out of the user's cache."""
+    os.environ[SNAPSHOT_VARIABLE] = str(tmp_path_factory.mktemp("last-good"))

@@ -1,5 +1,6 @@
-"""Golden bad-input cases: tests/data/bad/<case>/ overlays files on a copy of the real data;
-<case>/expected.txt holds the exact problems. A new case is a folder, no code."""
+"""Golden bad-input cases: tests/data/bad/<case>/ overlays files on a copy of the real data (after deleting
+the paths listed in <case>/remove.txt, if any); <case>/expected.txt holds the exact problems. A new case is a
+folder, no code."""
 
 from __future__ import annotations
 
@@ -22,17 +23,32 @@ def test_there_are_cases() -> None:
 def test_case_reports_exact_problems_and_keeps_the_rest(case: Path, tmp_path: Path) -> None:
     root = copy_data(tmp_path)
     clean, _ = load_dataset(root, today=TODAY)
-    shutil.copytree(case, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
+    overlay(case, root)
     data, problems = load_dataset(root, today=TODAY)
     expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert [str(p) for p in problems] == expected
     assert_nothing_dropped_silently(clean.stances, data.stances, problems)
-    # A party or issue that did not load is marked broken, with a problem in its entry or after it.
+    # A party or issue that did not load is marked broken, with a problem in its entry or after it; or its
+    # whole file could not be read, which has a problem of its own.
     for what in ("parties", "issues"):
         file, broken = f"positions/{what}.yaml", getattr(data, f"broken_{what}")
+        if file in data.unread:
+            assert any(p.path == file for p in problems) and not getattr(data, what)
+            continue
         for rid in set(getattr(clean, what)) - set(getattr(data, what)):
             assert rid in broken, f"{rid} was dropped from {file} without a problem"
             assert any(p.path == file and p.line >= broken[rid] for p in problems), rid
+
+
+def overlay(case: Path, root: Path) -> None:
+    """Delete what the case's remove.txt lists (a file or a folder per line), then copy its files over."""
+    remove = case / "remove.txt"
+    for rel in remove.read_text(encoding="utf-8").split() if remove.exists() else ():
+        target = root / rel
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    shutil.copytree(
+        case, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt", "remove.txt")
+    )
 
 
 def assert_nothing_dropped_silently(before: list, after: list, problems: list) -> None:

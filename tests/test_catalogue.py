@@ -51,6 +51,16 @@ GOLDEN = {
     "a file cut off mid-line while being written": "cut_mid_line",
     "YAML 1.1 surprises (no, on, 2025, 2026-02-30)": "yaml11_types",
     "two parties with one name, two issues with one title": "duplicate_names",
+    # A registry file that cannot be read at all: one root-cause line per file that refers into it.
+    "parties.yaml saved as UTF-16": "registry_utf16",
+    "an anchor in parties.yaml": "registry_anchor",
+    "a second '---' document in parties.yaml": "registry_second_document",
+    "an empty parties.yaml": "registry_empty",
+    "a list instead of a mapping in issues.yaml": "registry_list_not_mapping",
+    "a stray 0xff byte in issues.yaml": "registry_stray_byte",
+    "nesting too deep in issues.yaml": "registry_too_deep",
+    "seeds/sources.yaml missing": "sources_missing",
+    "seeds/sources.yaml a folder, not a file": "sources_not_a_file",
 }
 
 
@@ -153,7 +163,7 @@ def test_50_mb_file_is_refused_quickly_without_reading_it(root: Path, clean: Dat
     assert peak < 20_000_000, f"the loader held {peak / 1e6:.0f} MB: it read the big file"
     if where == "stance file":
         assert lines(problems) == [
-            "positions/stances/zz-big.yaml:0:0: file is 50 MB, over the 5 MB limit; split it"
+            "positions/stances/zz-big.yaml: file is 50 MB, over the 5 MB limit; split it"
         ]
     else:
         assert {
@@ -307,15 +317,15 @@ def test_source_file_without_read_permission(root: Path) -> None:
 
 def test_source_deleted_between_listing_and_reading(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """sources.yaml is read, then the seed vanishes before the loader opens it."""
-    real_read = files_module.read_yaml
+    real_read = files_module.read_data_text
 
-    def read_then_delete(path: Path, **kwargs: object) -> object:
-        result = real_read(path, **kwargs)  # type: ignore[arg-type]
+    def read_then_delete(path: Path, *args: object) -> object:
+        result = real_read(path, *args)  # type: ignore[arg-type]
         if Path(path).name == "sources.yaml" and (root / SEED).exists():
             (root / SEED).unlink()
         return result
 
-    monkeypatch.setattr(files_module, "read_yaml", read_then_delete)
+    monkeypatch.setattr(files_module, "read_data_text", read_then_delete)
     data, problems = load(root)
     assert f"{BERLIN_FILE_AT}: file: {SEED} does not exist; add it or fix the name" in lines(problems)
     assert "bloomberg-berlin-talks" not in data.sources
@@ -334,7 +344,7 @@ def test_stance_file_deleted_between_listing_and_reading(
     monkeypatch.setattr(load_module, "stance_files", list_then_delete)
     data, problems = load(root)
     assert lines(problems) == [
-        "positions/stances/crimea.yaml:0:0: file not found (moved or deleted while loading?); "
+        "positions/stances/crimea.yaml: file not found (moved or deleted while loading?); "
         "check the path and reload"
     ]
     others = [r for r in clean.stances if r.issue != "crimea"]
@@ -399,7 +409,7 @@ def test_symlink_under_positions_to_a_secret_is_refused_and_never_echoed(root: P
     (root / "positions" / "issues.yaml").symlink_to(root / "positions" / "issues-real.yaml")  # inside: fine
     data, problems = load(root)
     assert lines(problems) == [
-        "positions/stances/zz-link.yaml:0:0: file points outside the data folder (a symlink?) and was not "
+        "positions/stances/zz-link.yaml: file points outside the data folder (a symlink?) and was not "
         "read; put the real file inside the data folder"
     ]
     assert all(SECRET not in str(problem) and "secrets" not in str(problem) for problem in problems)

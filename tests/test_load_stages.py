@@ -44,7 +44,7 @@ def test_problems_are_placed_at_the_node_they_name() -> None:
     assert [str(p) for p in collected] == [
         "positions/stances/crimea.yaml:9:16: quote: not found",
         "positions/stances/crimea.yaml:8:9: falls back to the nearest node",
-        "positions/stances/crimea.yaml:0:0: whole file",
+        "positions/stances/crimea.yaml: whole file",
     ]
 
 

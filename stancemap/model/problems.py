@@ -12,7 +12,8 @@ NodePath = tuple[str | int, ...]
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with one place in one file; ``line``/``col`` are 1-based, 0 when unknown."""
+    """One thing wrong with one place in one file; ``line``/``col`` are 1-based, 0 when unknown (a problem
+    with the whole file, printed as ``path: message``)."""
 
     path: str
     line: int
@@ -20,6 +21,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if self.line == 0:
+            return f"{self.path}: {self.message}"
         return f"{self.path}:{self.line}:{self.col}: {self.message}"
 
 

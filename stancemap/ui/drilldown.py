@@ -6,7 +6,12 @@ import datetime as dt
 
 import streamlit as st
 
-from stancemap.derive.frames import empty_cell_explanation, history_frame, quantity_text
+from stancemap.derive.frames import (
+    empty_cell_explanation,
+    history_frame,
+    previous_version_note,
+    quantity_text,
+)
 from stancemap.derive.matrix import NO_POSITION, RED_LINE_MARK, current, history
 from stancemap.derive.strength import evidence_strength
 from stancemap.model.codebook import KIND_LABELS, KIND_MEANINGS, LEVEL_MEANINGS, RED_LINE_MEANING
@@ -40,6 +45,7 @@ def stance_html(data: Dataset, record: StanceRecord, today: dt.date) -> str:
             ("As of", f"{record.as_of}{counts_from}"),
             ("Evidence", evidence_strength(data, record, today).describe()),
             ("Note", stance.note),
+            ("Version", previous_version_note(data, record)),
         ]
     )
     return f"<div>{head}{details}</div>"

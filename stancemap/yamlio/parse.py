@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from stancemap.model.problems import NodePath, Problem, excerpt
@@ -18,8 +17,15 @@ from stancemap.yamlio.doc import MAX_DEPTH, YamlDoc, line_col
 from stancemap.yamlio.fast import parse_fast
 from stancemap.yamlio.reader import NUL_MESSAGE, read_data_text
 
-__all__ = ["MAX_DEPTH", "NodePath", "YamlDoc", "clear_cache", "parse_yaml", "read_yaml"]
-
+__all__ = [
+    "MAX_DEPTH",
+    "NodePath",
+    "YamlDoc",
+    "clear_cache",
+    "parse_cached",
+    "parse_yaml",
+    "read_yaml",
+]
 
 # The characters YAML allows (same set as PyYAML's Reader); anything else makes libyaml fail without a line.
 _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -32,7 +38,6 @@ def read_yaml(
     display: str | None = None,
     max_bytes: int = MAX_FILE_BYTES,
     final_line_break: bool = False,
-    known: Callable[[str, str], YamlDoc | None] | None = None,
 ) -> tuple[YamlDoc | None, list[Problem]]:
     """Read one YAML file that must lie inside ``root``: (doc, problems), doc None when reading had to stop.
 
@@ -45,10 +50,16 @@ def read_yaml(
         text, problem = read_data_text(Path(path), Path(root), shown, max_bytes)
         if problem is not None:
             return None, [problem]
-        if known is not None:
-            doc = known(shown, text)
-            if doc is not None:
-                return doc, []
+        return parse_cached(text, shown, final_line_break=final_line_break)
+    except Exception as exc:  # the contract is "never raise"
+        return None, [_unexpected(shown, exc)]
+
+
+def parse_cached(
+    text: str, shown: str, *, final_line_break: bool = False
+) -> tuple[YamlDoc | None, list[Problem]]:
+    """parse_yaml of text already read, once per (path, text) in this process; see read_yaml."""
+    try:
         key = (shown, text)
         result = CACHE.get(key)
         if result is None:
