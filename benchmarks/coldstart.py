@@ -133,12 +133,41 @@ def rss_table(rows: list[tuple[Scale, dict[str, Figure]]]) -> list[str]:
     return lines
 
 
+def burst(root: Path, rounds: int, sessions: int, baseline: Path | None) -> dict[str, tuple[float, float]]:
+    """checkout -> (median p95 s, median s to the first health answer) of `sessions` sessions (a page load
+    and 3 reruns each) on a freshly started server, this checkout and the baseline alternating."""
+    from benchmarks.run import load_test, percentile, streamlit_server
+
+    checkouts = {"this": REPO, **({"before": baseline} if baseline is not None else {})}
+    found: dict[str, list[tuple[float, float]]] = {name: [] for name in checkouts}
+    for _ in range(rounds):
+        for name, repo in checkouts.items():
+            started = time.monotonic()
+            with streamlit_server(root, repo / "app.py", repo) as port:
+                answered = time.monotonic() - started
+                latencies, errors = load_test(port, sessions, 3)
+            if errors or not latencies:
+                raise RuntimeError(f"{name}: {errors} of {sessions} sessions failed")
+            found[name].append((percentile(latencies, 0.95), answered))
+    return {
+        name: (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
+        for name, runs in found.items()
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.coldstart", description=__doc__)
     parser.add_argument("--scales", default="1k,10k,30k", help=f"comma-separated, of {', '.join(SCALES)}")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="generate the data roots here (reused when present)")
     parser.add_argument("--baseline", type=Path, help="a checkout of another version to run beside this one")
+    parser.add_argument(
+        "--sessions",
+        type=int,
+        default=50,
+        help="burst on a fresh server at 10k (0 skips; rounds: --burst-rounds)",
+    )
+    parser.add_argument("--burst-rounds", type=int, default=3)
     args = parser.parse_args(argv)
     rows: list[tuple[Scale, dict[str, Figure]]] = []
     with tempfile.TemporaryDirectory(prefix="stancemap-coldstart-") as scratch:
@@ -152,6 +181,10 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(
                 (SCALES[name], measure(root, args.rounds, Path(scratch) / f"cache-{name}", args.baseline))
             )
+        bursts = {}
+        if args.sessions and (base / "10k" / "positions").is_dir():
+            print("… burst on fresh servers at 10k", file=sys.stderr, flush=True)
+            bursts = burst(base / "10k", args.burst_rounds, args.sessions, args.baseline)
         after = os.getloadavg()
     print(
         f"{args.rounds} interleaved rounds, medians; {os.cpu_count()} cores; load average (1 min) "
@@ -164,6 +197,14 @@ def main(argv: list[str] | None = None) -> int:
     ):
         print(f"\n{title}\n")
         print("\n".join(lines))
+    if bursts:
+        print(
+            f"\n{args.sessions} sessions at once on a freshly started server, 10,000 stances "
+            f"({args.burst_rounds} rounds, medians)\n"
+        )
+        print("| checkout | p95 s | server answered after s |\n|---|---|---|")
+        for name, (p95, answered) in bursts.items():
+            print(f"| {name} | {p95:.2f} | {answered:.1f} |")
     return 0
 
 

@@ -153,17 +153,18 @@ def healthy(port: int) -> bool:
 
 
 @contextlib.contextmanager
-def streamlit_server(root: Path, script: Path) -> Iterator[int]:
+def streamlit_server(root: Path, script: Path, repo: Path = REPO) -> Iterator[int]:
     """`streamlit run` on a free loopback port with the data root set; yields the port once healthy.
 
     Each server has an empty cache of checked files, as on a first deploy: it checks every file itself.
+    `repo` is the checkout it runs from (its package and .streamlit/config.toml).
     """
     port = free_port()
     cache = tempfile.TemporaryDirectory(prefix="stancemap-server-cache-")
     env = {
         **os.environ,
         "STANCEMAP_DATA_ROOT": str(root),
-        "PYTHONPATH": str(REPO),
+        "PYTHONPATH": str(repo),
         "STANCEMAP_CACHE_DIR": cache.name,
     }
     command = [
@@ -171,7 +172,7 @@ def streamlit_server(root: Path, script: Path) -> Iterator[int]:
         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below, after the server stops
-    server = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(command, cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 90
         while not healthy(port):
