@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from stancemap.check.load import ROOT, load_dataset
+from stancemap.model.problems import StancemapError
+from stancemap.paths import SITE_URL_VARIABLE
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -144,6 +148,49 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _base_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not an http(s) address, e.g. https://example.org/stancemap/"
+        )
+    return value
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from stancemap.derive.changes import releases
+    from stancemap.publish.site import Extras, build
+    from stancemap.publish.version import release_date, version_of
+
+    date = release_date(args.root, given=args.date)
+    # The release date is the build's "today": date rules and evidence ages then repeat on every rebuild.
+    data, problems = load_dataset(args.root, today=date)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems and args.strict:
+        print(f"{len(problems)} data problems; --strict publishes nothing", file=sys.stderr)
+        return 1
+    history = releases(args.root, limit=args.releases, today=date) if args.releases else None
+    version = version_of(data, date)
+    try:
+        site = build(
+            data,
+            args.out,
+            version=version,
+            problems=problems,
+            base_url=args.base_url,
+            extras=Extras(images=not args.no_images, releases=history),
+        )
+    except StancemapError as err:
+        print(f"{args.out}: {err}", file=sys.stderr)
+        return 2
+    print(
+        f"wrote {len(site.files)} files ({site.size() / 1e6:.1f} MB) to {args.out}: dataset {version}"
+        + (f"; {len(problems)} data problems left out (listed on about/index.html)" if problems else "")
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m stancemap", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -199,6 +246,32 @@ def build_parser() -> argparse.ArgumentParser:
     schema = add("schema", cmd_schema, "Write schema/*.schema.json from the models (--check: report only).")
     schema.add_argument("--check", action="store_true", help="exit 1 naming stale files; write nothing")
     schema.add_argument("--root", type=_root, default=ROOT, help="repository folder (default: this repo)")
+    publish = add(
+        "publish",
+        cmd_publish,
+        "Write the static site (matrix, cell, party, issue and source pages, embeds, data files) into OUT. "
+        "Records with problems are left out and listed on the site's about page; --strict refuses instead.",
+    )
+    publish.add_argument("out", nargs="?", type=Path, default=Path("_site"), help="output folder (_site)")
+    publish.add_argument("--root", type=_root, default=ROOT, help="data folder (default: this repo)")
+    publish.add_argument(
+        "--base-url",
+        type=_base_url,
+        default=os.environ.get(SITE_URL_VARIABLE) or None,
+        help=f"public address of the site, for permalinks and embed codes (default: ${SITE_URL_VARIABLE})",
+    )
+    publish.add_argument(
+        "--date",
+        type=dt.date.fromisoformat,
+        help="release date (default: $SOURCE_DATE_EPOCH, else the last commit touching the data, else today)",
+    )
+    publish.add_argument(
+        "--strict", action="store_true", help="exit 1 and write nothing if the data has problems"
+    )
+    publish.add_argument("--no-images", action="store_true", help="leave out matrix.svg and matrix.png")
+    publish.add_argument(
+        "--releases", type=int, default=30, help="newest releases on the changes page (0: no changes page)"
+    )
     return parser
 
 

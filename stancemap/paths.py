@@ -13,3 +13,11 @@ STANCES_DIR = "positions/stances"
 # The most any file Stancemap reads may hold (a data file, a source text, a new document): a news article
 # is tens of kilobytes and a data file a few hundred; the cap keeps a stray huge file out of memory.
 MAX_FILE_BYTES = 5_000_000
+# The published site's public address (python -m stancemap publish --base-url; the app links cells to it).
+SITE_URL_VARIABLE = "STANCEMAP_SITE_URL"
+CELL_PAGE = "cell/{party}/{issue}/index.html"  # a cell's page in the published site
+
+
+def site_permalink(base_url: str, page: str) -> str:
+    """A site page's public address, folder-style: `https://host/sub/cell/russia/crimea/`."""
+    return base_url.rstrip("/") + "/" + page.removesuffix("index.html")

@@ -16,8 +16,8 @@ import pytest
 
 from stancemap.check.lastgood import INDEX, OBJECTS, LastGood, read_snapshots
 from stancemap.check.load import ROOT, load_dataset
-from stancemap.derive.changes import Inventory, gone
 from stancemap.derive.frames import PREVIOUS_VERSION_MARK, cell_text
+from stancemap.derive.losses import Inventory, gone
 from stancemap.model.dataset import Dataset
 from stancemap.ui.data import fingerprint
 from stancemap.ui.notices import gone_html, stale_html

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from stancemap.model.problems import Problem
@@ -535,6 +535,8 @@ def test_arbitrary_bytes_never_raise(tmp_path: Path, data: bytes) -> None:
 
 @settings(max_examples=500, deadline=None)
 @given(text=YAMLISH)
+@example(text="{}!")  # rapidyaml read this as an empty scalar
+@example(text="[] |")
 def test_yamlish_text_never_raises_and_agrees_with_pyyaml(text: str) -> None:
     doc, problems = parse_yaml(text, "t.yaml")
     assert doc is not None or problems

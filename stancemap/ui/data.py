@@ -17,7 +17,7 @@ import streamlit as st
 from stancemap.check.lastgood import LastGood, snapshot_folder
 from stancemap.check.load import ROOT, load_dataset
 from stancemap.check.record_cache import RecordCache
-from stancemap.derive.changes import Gone, Inventory, gone
+from stancemap.derive.losses import Gone, Inventory, gone
 from stancemap.model.dataset import Dataset
 from stancemap.model.problems import Problem
 from stancemap.ui.notices import show

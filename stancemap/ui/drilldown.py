@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import streamlit as st
 
@@ -17,6 +18,7 @@ from stancemap.derive.strength import evidence_strength
 from stancemap.model.codebook import KIND_LABELS, KIND_MEANINGS, LEVEL_MEANINGS, RED_LINE_MEANING
 from stancemap.model.dataset import Dataset, QuoteMatch, StanceRecord
 from stancemap.model.schema import Evidence
+from stancemap.paths import CELL_PAGE, SITE_URL_VARIABLE, site_permalink
 from stancemap.ui import render
 from stancemap.ui.render import SMALL, esc
 
@@ -102,6 +104,9 @@ def show(
             f"{data.parties[party].name} on {topic.title}", sub=f"Proposition: {topic.proposition}"
         )
     )
+    if (site := os.environ.get(SITE_URL_VARIABLE)) and history(data, party, issue):  # its published page
+        page = site_permalink(site, CELL_PAGE.format(party=party, issue=issue))
+        st.html(f'<p style="{SMALL}">{render.http_link(page, "Published page: permalink and citation")}</p>')
     record = current(data, as_of=as_of, quoted_only=quoted_only).get((party, issue))
     if record is None:
         sentences = empty_cell_explanation(data, party, issue, as_of=as_of, quoted_only=quoted_only)

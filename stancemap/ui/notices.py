@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from stancemap.derive.changes import Gone
 from stancemap.derive.frames import PREVIOUS_VERSION_MARK
+from stancemap.derive.losses import Gone
 from stancemap.model.dataset import Dataset, StaleFile
 from stancemap.ui.render import esc
 

@@ -6,6 +6,7 @@ import html
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
+from stancemap.derive.highlight import Span, pieces, quote_paragraphs
 from stancemap.derive.matrix import (
     LEVEL_COLOURS,
     NO_POSITION,
@@ -14,8 +15,6 @@ from stancemap.derive.matrix import (
 )
 from stancemap.model.codebook import LEVEL_MEANINGS, NO_POSITION_MEANING, RED_LINE_MEANING, STRENGTH_MARKS
 from stancemap.model.sourcetext import SourceText
-
-Span = tuple[int, int]
 
 MUTED = "#6b7280"
 MARK_STYLE = "background:#ffe08a;color:#1f2933;padding:0 .1em;border-radius:2px"
@@ -76,26 +75,10 @@ def codebook() -> str:
 
 def marked(text: str, start: int, end: int, spans: Iterable[Span]) -> str:
     """Escaped `text[start:end]` with the parts inside `spans` wrapped in <mark>."""
-    pieces: list[str] = []
-    position = start
-    for span_start, span_end in sorted(spans):
-        left, right = max(span_start, position), min(span_end, end)
-        if left >= right:
-            continue
-        pieces += [esc(text[position:left]), f'<mark style="{MARK_STYLE}">{esc(text[left:right])}</mark>']
-        position = right
-    pieces.append(esc(text[position:end]))
-    return "".join(pieces)
-
-
-def quote_paragraphs(source: SourceText, spans: Sequence[Span]) -> list[int]:
-    """Indexes of every paragraph a quote's spans touch, in order."""
-    touched: set[int] = set()
-    for start, end in spans:
-        first, last = source.paragraph_at(start), source.paragraph_at(end - 1)
-        if first is not None and last is not None:
-            touched.update(range(first, last + 1))
-    return sorted(touched)
+    return "".join(
+        f'<mark style="{MARK_STYLE}">{esc(piece.text)}</mark>' if piece.marked else esc(piece.text)
+        for piece in pieces(text, start, end, spans)
+    )
 
 
 def quote_in_context(source: SourceText, spans: Sequence[Span]) -> str:

@@ -38,8 +38,9 @@ except ImportError:  # pragma: no cover - exercised only where rapidyaml is miss
 _ODD_CHARACTERS = ("\t", "\r", "\x85", "\u2028", "\u2029", "\ufeff")
 # Characters that start an anchor, alias, tag, directive, block scalar or a reserved token at a node start.
 _NODE_INDICATORS = "&*!@`%|>?"
-# Where a node starts, judged from the last non-space character before a spot.
-_NODE_START_BEFORE = frozenset(":-[{,\n")
+# Where a node starts, judged from the last non-space character before a spot; after a closing bracket an
+# indicator is trailing garbage that rapidyaml reads as an empty scalar (`{}!`) and libyaml refuses.
+_NODE_START_BEFORE = frozenset(":-[{,\n]}")
 # A colon right before a flow indicator: libyaml refuses what rapidyaml reads as a key or text.
 _COLON_FLOW = re.compile(r":[\[\]{},?]")
 _ESCAPE = re.compile(r"\\(?![\"\\/nt]|u(?![dD][89a-fA-F])[0-9a-fA-F]{4})")
