@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import os
 import sys
 from collections.abc import Callable
@@ -30,12 +29,8 @@ def _root(value: str) -> Path:
 def cmd_validate(args: argparse.Namespace) -> int:
     from stancemap.check.record_cache import RecordCache
 
-    # A short-lived process: the loaded data set is never garbage, so the collector need not walk it, now or
-    # at exit (frozen objects are left out of the interpreter's final collection too).
-    gc.disable()
     cache = None if args.no_cache else RecordCache.open()
     data, problems = load_dataset(args.root, today=args.today, cache=cache)
-    gc.freeze()
     for problem in problems:
         print(problem)
     evidence = sum(len(r.stance.evidence) for r in data.stances)
