@@ -18,7 +18,7 @@ from stancemap.check.load import ROOT, load_dataset
 from stancemap.derive.frames import PREVIOUS_VERSION_MARK
 from stancemap.ui.data import ROOT_VARIABLE
 
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "dashboard.py")
 CRIMEA = "positions/stances/crimea.yaml"
 
 

@@ -7,12 +7,15 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stancemap.model.dataset import Dataset, Origin
 from stancemap.model.problems import Problem
 
 StanceKey = tuple[str, str, str]  # party, issue, as_of: two stances with one key would be drawn as one
+
+if TYPE_CHECKING:
+    from stancemap.check.record_cache import CacheSession
 
 
 @dataclass
@@ -29,6 +32,7 @@ class LoadContext:
     data: Dataset = field(default_factory=Dataset)
     problems: list[Problem] = field(default_factory=list)
     stance_keys: dict[StanceKey, Origin] = field(default_factory=dict)
+    cache: CacheSession | None = None  # checked files kept on disk (record_cache.py); None reads every file
 
     @property
     def validation(self) -> dict[str, object]:

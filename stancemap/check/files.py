@@ -42,10 +42,17 @@ def read_data_file(context: LoadContext, rel: str, text: str | None = None) -> D
         if problem is not None:
             context.problems.append(problem)
             return None
-    doc, found = parse_cached(text, rel, final_line_break=True)
+    cache = context.cache
+    doc = cache.lookup(rel, text, context.data) if cache is not None else None
+    if doc is not None:  # checked before without a problem (record_cache.py)
+        found: list[Problem] = []
+    else:
+        doc, found = parse_cached(text, rel, final_line_break=True)
     context.problems.extend(found)
     if doc is None:
         return None
+    if cache is not None:
+        cache.note(rel, doc)
     return DataFile(rel, doc, Problems(rel, doc, context.problems), [p.line for p in found], text)
 
 

@@ -16,6 +16,7 @@ from stancemap.check.evidence import check_evidence, verify_quote
 from stancemap.check.fallback import load_file
 from stancemap.check.files import DataFile, read_source_text, stance_files
 from stancemap.check.gc_pause import gc_paused
+from stancemap.check.record_cache import RecordCache
 from stancemap.check.references import (
     blocked_message,
     check_copies,
@@ -253,23 +254,33 @@ STAGES: tuple[tuple[str, Callable[[LoadContext], None]], ...] = (
 
 
 def load_dataset(
-    root: Path = ROOT, *, today: dt.date | None = None, fallback: Mapping[str, str] | None = None
+    root: Path = ROOT,
+    *,
+    today: dt.date | None = None,
+    fallback: Mapping[str, str] | None = None,
+    cache: RecordCache | None = None,
 ) -> tuple[Dataset, list[Problem]]:
     """Read every file under `root`; return what validated and every problem found, sorted by place.
 
     `fallback`: the last good text of data files by relative path (the app's; `validate` passes none). A
     file whose version on disk has problems is loaded from it when that loads cleanly, and is recorded in
     the dataset's `stale`; its problems are still returned.
+
+    With a `cache`, files that loaded without problems before are not parsed again and their quotes not
+    searched again (record_cache.py); every other check runs on every load.
     """
     if not Path(root).is_dir():
         # Not a data problem: there is no data to report problems in (a wrong path or setting).
         raise StancemapError(
             f"data folder {root} is missing or not a folder; it must hold seeds/ and positions/"
         )
-    context = LoadContext(Path(root), today or dt.date.today(), fallback or {})
+    session = cache.session() if cache is not None else None
+    context = LoadContext(Path(root), today or dt.date.today(), fallback or {}, cache=session)
     with gc_paused():
         for _name, stage in STAGES:
             stage(context)
+        if session is not None:
+            session.store(context.data, context.problems)
     for stale in context.data.stale.values():
         context.problems.extend(stale.problems)  # what is wrong on disk, though its last good version loaded
     return context.data, sorted(set(context.problems))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import logging
 import os
 import threading
 import time
@@ -15,12 +16,14 @@ import streamlit as st
 
 from stancemap.check.lastgood import LastGood, snapshot_folder
 from stancemap.check.load import ROOT, load_dataset
+from stancemap.check.record_cache import RecordCache
 from stancemap.derive.disappeared import Gone, Inventory, gone
 from stancemap.model.dataset import Dataset
 from stancemap.model.problems import Problem
 from stancemap.ui.notices import show
 
 ROOT_VARIABLE = "STANCEMAP_DATA_ROOT"
+_LOG = logging.getLogger(__name__)
 DATA_FOLDERS = ("seeds", "positions")
 
 Fingerprint = tuple[tuple[str, int, int], ...]
@@ -82,7 +85,7 @@ def read(
     try:
         gc.unfreeze()
         gc.collect()
-        data, problems = load_dataset(root, today=today, fallback=fallback)
+        data, problems = load_dataset(root, today=today, fallback=fallback, cache=RecordCache.open())
         gc.freeze()
     finally:
         if was_enabled:
@@ -180,3 +183,15 @@ _served = ServedChanges()
 def notices(root: Path, data: Dataset) -> None:
     """The banners for files served from their last good version and for what the data lost."""
     show(data, _served.gone(root, data), last_good(root.resolve()).noticed)
+
+
+def preload() -> None:
+    """Load the data into the shared cache as the server starts (app.py), so no visitor waits for it.
+
+    A failure is left for the first page to show as it would without the preload (a missing data folder is
+    a setting to fix, reported on the page), never raised at start-up.
+    """
+    try:
+        load(data_root(), dt.date.today())
+    except Exception:  # the page reports it; the server must start either way
+        _LOG.exception("preloading the data failed; the first visitor's page will load it again")

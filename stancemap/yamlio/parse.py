@@ -14,15 +14,13 @@ from stancemap.model.characters import LINE_SEPARATORS, character_name
 from stancemap.model.problems import NodePath, Problem, excerpt
 from stancemap.paths import MAX_FILE_BYTES
 from stancemap.yamlio.cache import CACHE, clear_cache
-from stancemap.yamlio.doc import YamlDoc, line_col
+from stancemap.yamlio.doc import MAX_DEPTH, YamlDoc, line_col
 from stancemap.yamlio.fast import parse_fast
-from stancemap.yamlio.precise import MAX_DEPTH, StrictResolver, parse_precise
 from stancemap.yamlio.reader import NUL_MESSAGE, read_data_text
 
 __all__ = [
     "MAX_DEPTH",
     "NodePath",
-    "StrictResolver",
     "YamlDoc",
     "clear_cache",
     "parse_cached",
@@ -106,7 +104,13 @@ def parse_yaml(text: str, display: str) -> tuple[YamlDoc | None, list[Problem]]:
             else:
                 message = f"character U+{code:04X} is not allowed in YAML (it may be invisible); delete it"
             return None, [Problem(display, line, col, message)]
-        return parse_fast(text, display) or parse_precise(text, display)
+        fast = parse_fast(text, display)
+        if fast is not None:
+            return fast
+        # PyYAML is imported only for a file the fast path leaves to it (a clean data set never needs it).
+        from stancemap.yamlio.precise import parse_precise
+
+        return parse_precise(text, display)
     except Exception as exc:  # the contract is "never raise"
         return None, [_unexpected(display, exc)]
 
