@@ -15,7 +15,7 @@ from stancemap.check.record_cache import CACHE_VARIABLE, RecordCache
 from stancemap.model.dataset import Dataset
 from stancemap.model.problems import Problem
 from tests.conftest import TODAY, copy_data
-from tests.test_bad_data import overlay
+from tests.test_bad_data import apply_case
 
 BAD_CASES = sorted(p for p in (Path(__file__).parent / "data" / "bad").iterdir() if p.is_dir())
 
@@ -76,7 +76,7 @@ def test_golden_bad_cases_give_the_same_problems_on_a_warm_cache(
 ) -> None:
     root = copy_data(tmp_path / "data")
     _load(root, cache)  # every clean file cached
-    overlay(case, root)
+    apply_case(case, root)
     expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
     for _ in range(2):  # the first load finds the changed files changed, the second any new entries
         _, problems = _load(root, cache)
