@@ -1,56 +1,49 @@
-"""Stancemap dashboard: `streamlit run app.py`. Thin: load the data, draw the controls, call the page."""
+"""Stancemap's server: `streamlit run app.py` (as Community Cloud runs it) serves dashboard.py.
+
+Before the server accepts its first visitor, it loads and checks the data and builds the matrix the first
+page shows (importing what the pages use), so a burst of visitors to a freshly started server finds it
+ready instead of waiting behind the first one's load.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 
 import streamlit as st
 
-from stancemap.ui import controls, data, insights, matrix_view, search_view, views
-from stancemap.ui.state import Known
-
-st.set_page_config(page_title="Stancemap", page_icon="🗺️", layout="wide")
-
-today = dt.date.today()
-dataset, problems = data.load(data.data_root(), today)
+from stancemap.ui import data
 
 
-def agreement_page() -> None:
-    view = controls.state()
-    insights.render_agreement(dataset, view)
-    insights.render_red_lines(dataset, as_of=view.as_of, quoted_only=view.direct)
+def _warm() -> None:
+    """The data set in the shared cache, and the default view's matrix built from it."""
+    data.preload()
+    from stancemap.derive.frames import build_matrix
+    from stancemap.ui import controls, insights, matrix_view, views  # noqa: F401 - imported for dashboard.py
+
+    today = dt.date.today()
+    try:
+        dataset, _ = data.load(data.data_root(), today)
+    except Exception:  # preload logged it; the first page shows it
+        return
+    if dataset.parties and dataset.issues:  # as the matrix page draws it with no filters set
+        build_matrix(
+            dataset,
+            parties=tuple(dataset.parties),
+            issues=tuple(dataset.issues),
+            as_of=None,
+            quoted_only=False,
+            today=today,
+        )
 
 
-# Every page: its id (the `view` link parameter), its label, and what draws it.
-PAGES: dict[str, tuple[str, Callable[[], None]]] = {
-    "matrix": ("Matrix", lambda: matrix_view.show(dataset, today)),
-    "search": ("Search", lambda: search_view.show(dataset)),
-    "issue": ("Issue", lambda: views.issue_page(dataset, today)),
-    "party": ("Party", lambda: views.party_page(dataset, today)),
-    "agreement": ("Agreement", agreement_page),
-    "timeline": ("Timeline", lambda: insights.render_timeline(dataset, controls.state())),
-    "strength": ("Evidence strength", lambda: insights.render_strength(dataset, today=today)),
-    "sources": ("Sources", lambda: views.sources_page(dataset)),
-    "data": ("Data", lambda: views.data_page(dataset)),
-}
+@asynccontextmanager
+async def _preload(_app: st.App) -> AsyncIterator[None]:
+    await asyncio.to_thread(_warm)
+    yield
 
 
-known = Known(
-    views=tuple(PAGES),
-    parties=tuple(dataset.parties),
-    issues=tuple(dataset.issues),
-    sources=tuple(dataset.sources),
-    today=today,
-)
-controls.restore(known)
-controls.sidebar(dataset, known, {page: label for page, (label, _) in PAGES.items()})
-
-st.title("Stancemap")
-st.caption(
-    "Where each party to the Russia–Ukraine peace talks stands on each contested issue, and why: "
-    "every stance rests on verbatim quotes checked against the source documents."
-)
-views.problems_list(problems)
-PAGES[controls.state().view][1]()
-controls.publish()
+app = st.App(Path(__file__).with_name("dashboard.py"), lifespan=_preload)

@@ -7,6 +7,7 @@ python3 dev.py lint     ruff check, ruff format check and mypy --strict (configu
 python3 dev.py validate check the data (python -m stancemap validate)
 python3 dev.py schema   regenerate schema/*.schema.json
 python3 dev.py bench    print the performance table
+python3 dev.py coldstart  cold start of validate beside the parser floor (benchmarks/coldstart.py)
 python3 dev.py publish  write the static site into _site/ (python -m stancemap publish --help)
 """
 
@@ -33,6 +34,7 @@ COMMANDS: dict[str, list[str]] = {
     "validate": ["-m", "stancemap", "validate"],
     "schema": ["-m", "stancemap", "schema"],
     "bench": ["-m", "benchmarks.run"],
+    "coldstart": ["-m", "benchmarks.coldstart"],
     "publish": ["-m", "stancemap", "publish"],
 }
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-# The app's pages, as app.py names them in its `view` link parameter.
+# The app's pages, as dashboard.py names them in its `view` link parameter.
 PAGES = ("matrix", "search", "issue", "party", "agreement", "timeline", "strength", "sources", "data")
 
 
@@ -47,15 +47,15 @@ def probe_load(root: Path) -> dict[str, object]:
 
 
 def probe_apptest(root: Path, reruns: int, timeout: float = 120) -> dict[str, object]:
-    """Warm rerun times of app.py and of the baseline script, measured alike in this one process."""
+    """Warm rerun times of dashboard.py and of the baseline script, measured alike in this one process."""
     from streamlit.testing.v1 import AppTest
 
     os.environ["STANCEMAP_DATA_ROOT"] = str(root)
     result: dict[str, object] = {}
     # The baseline first: whichever runs first pays for the cold load into the shared cache. Then every
     # page of the app, each opened from its link (`?view=`), the matrix as "app".
-    runs = [("baseline", HERE / "baseline_app.py", None), ("app", REPO / "app.py", None)]
-    runs += [(f"page:{view}", REPO / "app.py", view) for view in PAGES if view != "matrix"]
+    runs = [("baseline", HERE / "baseline_app.py", None), ("app", REPO / "dashboard.py", None)]
+    runs += [(f"page:{view}", REPO / "dashboard.py", view) for view in PAGES if view != "matrix"]
     for name, script, view in runs:
         if not script.is_file():
             result[name] = {"error": f"{script.name} not found"}

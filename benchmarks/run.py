@@ -89,15 +89,20 @@ def machine() -> str:
 
 
 def run_probe(*args: str, timeout: float) -> dict[str, object]:
-    """Run `python -m benchmarks.probes ARGS` in a fresh process; its last stdout line is JSON."""
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.probes", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
+    """Run `python -m benchmarks.probes ARGS` in a fresh process; its last stdout line is JSON.
+
+    Each probe gets an empty cache of checked files (stancemap/check/record_cache.py): a cold load here
+    checks every file (and writes the cache); benchmarks/coldstart.py measures the warm cache.
+    """
+    with tempfile.TemporaryDirectory(prefix="stancemap-probe-cache-") as cache:
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.probes", *args],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, "PYTHONPATH": str(REPO), "STANCEMAP_CACHE_DIR": cache},
+        )
     if done.returncode != 0:
         raise RuntimeError(f"probe {args[0]} failed: {done.stderr.strip()[-500:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -148,16 +153,26 @@ def healthy(port: int) -> bool:
 
 
 @contextlib.contextmanager
-def streamlit_server(root: Path, script: Path) -> Iterator[int]:
-    """`streamlit run` on a free loopback port with the data root set; yields the port once healthy."""
+def streamlit_server(root: Path, script: Path, repo: Path = REPO) -> Iterator[int]:
+    """`streamlit run` on a free loopback port with the data root set; yields the port once healthy.
+
+    Each server has an empty cache of checked files, as on a first deploy: it checks every file itself.
+    `repo` is the checkout it runs from (its package and .streamlit/config.toml).
+    """
     port = free_port()
-    env = {**os.environ, "STANCEMAP_DATA_ROOT": str(root), "PYTHONPATH": str(REPO)}
+    cache = tempfile.TemporaryDirectory(prefix="stancemap-server-cache-")
+    env = {
+        **os.environ,
+        "STANCEMAP_DATA_ROOT": str(root),
+        "PYTHONPATH": str(repo),
+        "STANCEMAP_CACHE_DIR": cache.name,
+    }
     command = [
         sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below, after the server stops
-    server = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(command, cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 90
         while not healthy(port):
@@ -173,6 +188,7 @@ def streamlit_server(root: Path, script: Path) -> Iterator[int]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=15)
+        cache.cleanup()
         log.close()
 
 
@@ -296,7 +312,10 @@ def measure_server(row: Row, root: Path, browser: bool, sessions: int, reruns: i
     if sessions:
         # Again on a fresh server: the sessions arrive before anything is loaded, as after a restart or a
         # visitor clearing the cache (where the parse and source caches would still be warm).
+        started = time.monotonic()
         with streamlit_server(root, app) as port:
+            # app.py loads the data before the server answers: the wait moves from the visitors to here.
+            row.notes.append(f"fresh server answered its health check in {time.monotonic() - started:.1f} s")
             latencies, errors = load_test(port, sessions, reruns)
             row.cold_ws_errors = errors
             if latencies:

@@ -27,7 +27,10 @@ def _root(value: str) -> Path:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    data, problems = load_dataset(args.root, today=args.today)
+    from stancemap.check.record_cache import RecordCache
+
+    cache = None if args.no_cache else RecordCache.open()
+    data, problems = load_dataset(args.root, today=args.today, cache=cache)
     for problem in problems:
         print(problem)
     evidence = sum(len(r.stance.evidence) for r in data.stances)
@@ -200,6 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument(
         "root", nargs="?", type=_root, default=ROOT, help="data folder (default: this repo)"
+    )
+    validate.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every file, ignoring and not writing the cache of checked files ($STANCEMAP_CACHE_DIR, "
+        "else $XDG_CACHE_HOME/stancemap or ~/.cache/stancemap)",
     )
     export = add("export", cmd_export, "Print the flat table of stances x evidence.")
     export.add_argument("--format", choices=("json", "csv"), default="json")

@@ -1,4 +1,5 @@
-"""The dashboard end to end: the real app.py over the real data (and broken copies of it), via AppTest."""
+"""The dashboard end to end: the real dashboard.py (the pages app.py serves) over the real data (and broken
+copies of it), via AppTest."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from stancemap.ui.state import Known, ViewState, parse_query, to_query
 from stancemap.ui.views import CSV_LABEL, EVIDENCE_TABLE_KEY, EXPORT_NOTE, JSON_LABEL
 from tests.test_bad_data import apply_case
 
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "dashboard.py")
 PARTIES = ["Ukraine", "Russia", "United States", "Europe"]
 ISSUES = [
     "Territory",

@@ -69,7 +69,7 @@ def test_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
 
 
 def test_the_benchmark_times_every_page_of_the_app() -> None:
-    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8"))
     pages = next(
         node.value
         for node in ast.walk(tree)

@@ -60,6 +60,15 @@ GOLDEN = {
     "a folder and a stray file under positions/stances/": "folder_in_stances",
     "seeds/sources.yaml missing": "missing_sources_file",
     "positions/ missing": "missing_positions_folder",
+    # A registry file that cannot be read at all: one root-cause line per file that refers into it.
+    "parties.yaml saved as UTF-16": "registry_utf16",
+    "an anchor in parties.yaml": "registry_anchor",
+    "a second '---' document in parties.yaml": "registry_second_document",
+    "an empty parties.yaml": "registry_empty",
+    "a list instead of a mapping in issues.yaml": "registry_list_not_mapping",
+    "a stray 0xff byte in issues.yaml": "registry_stray_byte",
+    "nesting too deep in issues.yaml": "registry_too_deep",
+    "seeds/sources.yaml a folder, not a file": "sources_not_a_file",
 }
 
 
@@ -333,15 +342,15 @@ def test_source_file_without_read_permission(root: Path) -> None:
 
 def test_source_deleted_between_listing_and_reading(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """sources.yaml is read, then the seed vanishes before the loader opens it."""
-    real_read = files_module.read_yaml
+    real_read = files_module.read_data_text
 
-    def read_then_delete(path: Path, **kwargs: object) -> object:
-        result = real_read(path, **kwargs)  # type: ignore[arg-type]
+    def read_then_delete(path: Path, *args: object) -> object:
+        result = real_read(path, *args)  # type: ignore[arg-type]
         if Path(path).name == "sources.yaml" and (root / SEED).exists():
             (root / SEED).unlink()
         return result
 
-    monkeypatch.setattr(files_module, "read_yaml", read_then_delete)
+    monkeypatch.setattr(files_module, "read_data_text", read_then_delete)
     data, problems = load(root)
     assert f"{BERLIN_FILE_AT}: file: {SEED} does not exist; add it or fix the name" in lines(problems)
     assert "bloomberg-berlin-talks" not in data.sources

@@ -61,6 +61,19 @@ def test_validate_fails_with_exit_1_and_path_line_col(data_copy: Path) -> None:
     assert "1 problem;" in result.stderr
 
 
+def test_validate_gives_one_root_cause_line_per_file_for_an_unreadable_registry(data_copy: Path) -> None:
+    parties = data_copy / "positions" / "parties.yaml"
+    parties.write_bytes(parties.read_text(encoding="utf-8").encode("utf-16"))
+    result = run_cli("validate", str(data_copy))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "positions/parties.yaml:1:1: file is saved as UTF-16; save it as UTF-8"
+    stance_files = sorted(p.relative_to(data_copy).as_posix() for p in data_copy.glob("positions/stances/*"))
+    assert [line.split(":")[0] for line in lines[1:]] == stance_files
+    assert all("could not be read (see its problem above)" in line for line in lines[1:])
+    assert "unknown party" not in result.stdout
+
+
 def test_core_cells_match_the_sources(dataset: Dataset) -> None:
     cells = current(dataset)
     core = {key: record.stance.level for key, record in cells.items() if key[1] in CORE_ISSUES}

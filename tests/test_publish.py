@@ -500,7 +500,7 @@ def test_the_app_links_a_cell_to_its_published_page_when_a_site_url_is_set(
     from streamlit.testing.v1 import AppTest
 
     def drill_down() -> str:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
         at.query_params.update({"party": "russia", "issue": "crimea"})
         at.run()
         assert not at.exception, [e.message for e in at.exception]

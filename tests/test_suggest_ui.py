@@ -11,7 +11,7 @@ from stancemap.check.load import ROOT, load_dataset
 from stancemap.curate.suggest import suggest
 from stancemap.ui.suggestions import proposals_frame
 
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "dashboard.py")
 SOURCE = "bloomberg-berlin-talks"
 CRIMEA = (
     "As an example, Russia, “one million percent,” won’t cede control of the Crimean peninsula it annexed in "

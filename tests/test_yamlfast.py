@@ -264,3 +264,17 @@ def test_bundled_data_loads_the_same_without_rapidyaml(
     assert fast_data.stances == slow_data.stances
     assert fast_data.sources == slow_data.sources
     assert fast_data.events == slow_data.events
+
+
+def test_a_disabled_parse_cache_keeps_nothing() -> None:
+    """`python -m stancemap` reads each file once and turns the parse cache off (stancemap/__main__.py)."""
+    from stancemap.yamlio.cache import _ParseCache
+
+    kept = _ParseCache(1_000)
+    result = yamlsafe.parse_yaml("a: 1\n", "x.yaml")
+    kept.put(("x.yaml", "a: 1\n"), result)
+    assert kept.get(("x.yaml", "a: 1\n")) is not None
+    kept.disable()
+    assert kept.get(("x.yaml", "a: 1\n")) is None
+    kept.put(("x.yaml", "a: 1\n"), result)
+    assert kept.get(("x.yaml", "a: 1\n")) is None and kept.chars == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass
@@ -9,12 +10,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from stancemap.check.context import LoadContext
+from stancemap.model.dataset import StaleFile
 from stancemap.model.problems import NodePath, Problem, Problems
 from stancemap.model.schema import Source
 from stancemap.model.sourcetext import SourceText, parse_source_text
 from stancemap.paths import LAYOUT, MAX_FILE_BYTES, STANCES_DIR
-from stancemap.yamlio.parse import YamlDoc, read_yaml
-from stancemap.yamlio.reader import Refusal, Refused, read_bounded
+from stancemap.yamlio.parse import YamlDoc, parse_cached
+from stancemap.yamlio.reader import Refusal, Refused, read_bounded, read_data_text
 
 
 @dataclass(frozen=True)
@@ -25,19 +27,33 @@ class DataFile:
     doc: YamlDoc
     problems: Problems
     tainted: list[int]
+    text: str
 
 
-def read_data_file(context: LoadContext, rel: str) -> DataFile | None:
-    """The file under the data root, parsed; None (with its problems reported) when it could not be read."""
-    gone = missing_from_layout(context.root, rel)
-    if gone is not None:
-        context.problems.append(gone)
-        return None
-    doc, found = read_yaml(context.root / rel, root=context.root, display=rel, final_line_break=True)
+def read_data_file(context: LoadContext, rel: str, text: str | None = None) -> DataFile | None:
+    """The file under the data root (or `text`, a version of it kept from before), parsed; None (with its
+    problems reported) when it could not be read."""
+    if text is None:
+        gone = missing_from_layout(context.root, rel)
+        if gone is not None:
+            context.problems.append(gone)
+            return None
+        text, problem = read_data_text(context.root / rel, context.root, rel, MAX_FILE_BYTES)
+        if problem is not None:
+            context.problems.append(problem)
+            return None
+    cache = context.cache
+    doc = cache.lookup(rel, text, context.data) if cache is not None else None
+    if doc is not None:  # checked before without a problem (record_cache.py)
+        found: list[Problem] = []
+    else:
+        doc, found = parse_cached(text, rel, final_line_break=True)
     context.problems.extend(found)
     if doc is None:
         return None
-    return DataFile(rel, doc, Problems(rel, doc, context.problems), [p.line for p in found])
+    if cache is not None:
+        cache.note(rel, doc)
+    return DataFile(rel, doc, Problems(rel, doc, context.problems), [p.line for p in found], text)
 
 
 def missing_from_layout(root: Path, rel: str) -> Problem | None:
@@ -91,31 +107,61 @@ _FOLDER_IN_STANCES = (
 )
 
 
-def read_source_text(root: Path, source: Source, problems: Problems, at: NodePath) -> SourceText | None:
-    """The text of a source's seed file; None with a problem at its `file:` when it cannot be used."""
-    where = (*at, "file")
+def read_source_text(
+    context: LoadContext, source: Source, problems: Problems, at: NodePath
+) -> SourceText | None:
+    """The text of a source's seed file; None with a problem at its `file:` when it cannot be used.
+
+    When the file on disk cannot be used but its last good version (in the context's fallback) still
+    matches the source's sha256, that version is used and the seed file recorded as stale.
+    """
     name = f"seeds/{source.file}"
+    text, message = _seed_text(context.root, source)
+    if message is None:
+        context.data.clean[name] = text
+        return _source_text(text)
+    problem = Problem(problems.path, *problems.doc.locate((*at, "file")), f"file: {name} {message}")
+    good = context.fallback.get(name)
+    if good is not None and _fits(source, good.encode("utf-8")):
+        context.data.stale[name] = stale_file(context.root, name, (problem,), good)
+        return _source_text(good)
+    problems.extend([problem])
+    return None
+
+
+def _fits(source: Source, raw: bytes) -> bool:
+    return source.sha256 is None or hashlib.sha256(raw).hexdigest() == source.sha256
+
+
+def _seed_text(root: Path, source: Source) -> tuple[str, str | None]:
+    """The seed file's text, or what is wrong with it (to follow "file: seeds/<file> ")."""
     try:
         # `file` has no slashes (the schema says so), so only a symlink can lead out of seeds/.
         raw = read_bounded(root / "seeds" / source.file, inside=root / "seeds")
-        if source.sha256 is not None and hashlib.sha256(raw).hexdigest() != source.sha256:
-            problems.add(
-                where,
-                f"file: {name} changed since it was registered (sha256 "
-                "differs); sources are evidence: restore the file, or add the new "
-                "text as a new source",
+        if not _fits(source, raw):
+            return "", (
+                "changed since it was registered (sha256 differs); sources are evidence: restore the file, "
+                "or add the new text as a new source"
             )
-            return None
-        return _source_text(raw.decode("utf-8"))
+        return raw.decode("utf-8"), None
     except Refused as refused:
-        problems.add(where, f"file: {name} {_REFUSED[refused.reason]}")
+        return "", _REFUSED[refused.reason]
     except FileNotFoundError:
-        problems.add(where, f"file: {name} does not exist; add it or fix the name")
+        return "", "does not exist; add it or fix the name"
     except UnicodeDecodeError as err:
-        problems.add(where, f"file: {name} is not UTF-8 text (byte {err.start}); save it as UTF-8")
+        return "", f"is not UTF-8 text (byte {err.start}); save it as UTF-8"
     except OSError as err:
-        problems.add(where, f"file: {name} cannot be read ({err.strerror})")
-    return None
+        return "", f"cannot be read ({err.strerror})"
+
+
+def stale_file(root: Path, rel: str, problems: tuple[Problem, ...], good: str) -> StaleFile:
+    """What to record about a file served from its last good version `good`."""
+    try:
+        saved = os.lstat(root / rel).st_mtime
+        since: dt.datetime | None = dt.datetime.fromtimestamp(saved, dt.UTC)
+    except OSError:
+        since = None
+    return StaleFile(problems, since, hashlib.sha256(good.encode("utf-8")).hexdigest())
 
 
 _TOO_BIG = f"is over the {MAX_FILE_BYTES // 1_000_000} MB limit for a source; store the article text only"

@@ -7,15 +7,24 @@ the stages before it loaded (stances name parties, issues and sources; events na
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from stancemap.check.context import LoadContext
 from stancemap.check.evidence import check_evidence, verify_quote
-from stancemap.check.files import DataFile, read_data_file, read_source_text, stance_files
+from stancemap.check.fallback import load_file
+from stancemap.check.files import DataFile, read_source_text, stance_files
 from stancemap.check.gc_pause import gc_paused
-from stancemap.check.references import check_copies, known_source, not_loaded
+from stancemap.check.record_cache import RecordCache
+from stancemap.check.references import (
+    blocked_message,
+    check_copies,
+    known_source,
+    not_loaded,
+    refer,
+    take_blocked,
+)
 from stancemap.check.structure import records, top_mapping, unique, unique_labels, unloaded
 from stancemap.model.dataset import Dataset, EventRecord, Origin, StanceRecord
 from stancemap.model.dates import FuzzyDate
@@ -25,19 +34,21 @@ from stancemap.paths import EVENTS_FILE, ISSUES_FILE, PARTIES_FILE, ROOT, SOURCE
 
 Named = TypeVar("Named", Party, Issue)
 SINGULAR = {"parties": "party", "issues": "issue"}
-StanceKey = tuple[str, str, str]  # party, issue, as_of: two stances with one key would be drawn as one
 
 
 def load_sources(context: LoadContext) -> None:
     """seeds/sources.yaml, each source with its text; a source whose file cannot be used is not loaded."""
-    file = read_data_file(context, SOURCES_FILE)
-    if file is None or not top_mapping(file, ("sources",)):
+    load_file(context, SOURCES_FILE, lambda file: _load_sources_file(context, file))
+
+
+def _load_sources_file(context: LoadContext, file: DataFile) -> None:
+    if not _readable(context, file, "sources"):
         return
     data = context.data
     index_of: dict[str, int] = {}
     found = unique(records(file, "sources", Source, context.validation), "source", file, "sources")
     for sid, (index, source) in found.items():
-        text = read_source_text(context.root, source, file.problems, ("sources", index))
+        text = read_source_text(context, source, file.problems, ("sources", index))
         if text is not None:
             data.sources[sid] = source
             data.texts[sid] = text
@@ -49,45 +60,63 @@ def load_sources(context: LoadContext) -> None:
 def load_parties(context: LoadContext) -> None:
     """positions/parties.yaml; each party must have its own name."""
     data = context.data
-    data.parties, broken = _load_named(context, PARTIES_FILE, "parties", Party, "name")
-    data.broken_parties.update(broken)
+    load_file(
+        context,
+        PARTIES_FILE,
+        lambda file: _load_named(context, file, "parties", Party, "name", data.parties, data.broken_parties),
+    )
 
 
 def load_issues(context: LoadContext) -> None:
     """positions/issues.yaml; each issue must have its own title."""
     data = context.data
-    data.issues, broken = _load_named(context, ISSUES_FILE, "issues", Issue, "title")
-    data.broken_issues.update(broken)
+    load_file(
+        context,
+        ISSUES_FILE,
+        lambda file: _load_named(context, file, "issues", Issue, "title", data.issues, data.broken_issues),
+    )
 
 
 def _load_named(
-    context: LoadContext, rel: str, key: str, model: type[Named], label: str
-) -> tuple[dict[str, Named], dict[str, int]]:
-    """Parties or issues by id, each with its own `label`, and the entries with an id that did not load
-    (id -> line), so what refers to them can say why."""
-    file = read_data_file(context, rel)
-    if file is None or not top_mapping(file, (key,)):
-        return {}, {}
+    context: LoadContext,
+    file: DataFile,
+    key: str,
+    model: type[Named],
+    label: str,
+    loaded: dict[str, Named],
+    broken: dict[str, int],
+) -> None:
+    """Parties or issues by id into `loaded`, each with its own `label`. Entries with an id that are not
+    loaded go in `broken` (id -> line), so what refers to them can say why."""
+    if not _readable(context, file, key):
+        return
     what = SINGULAR[key]
     found = unique(records(file, key, model, context.validation), what, file, key)
-    loaded = unique_labels(found, what, file, key, label)
-    return loaded, unloaded(file, key, loaded)
+    loaded.update(unique_labels(found, what, file, key, label))
+    broken.update(unloaded(file, key, loaded))
+
+
+def _readable(context: LoadContext, file: DataFile, key: str) -> bool:
+    """Whether the registry file holds a list of records under `key`; when not (its problem is reported),
+    it goes in `unread`, so what refers into it is counted against it instead of reported one by one."""
+    top = top_mapping(file, (key,))
+    items = top.get(key) if top else None
+    if not isinstance(items, list):
+        context.data.unread.add(file.rel)
+    return bool(top)
 
 
 def load_stances(context: LoadContext) -> None:
     """positions/stances/*.yaml, one issue a file; a party's stances on an issue need distinct as_of dates."""
-    seen: dict[StanceKey, Origin] = {}
     for rel in stance_files(context.root, context.problems):
-        file = read_data_file(context, rel)
-        if file is not None:
-            _load_stance_file(context, file, seen)
+        load_file(context, rel, lambda file: _load_stance_file(context, file))
 
 
-def _load_stance_file(context: LoadContext, file: DataFile, seen: dict[StanceKey, Origin]) -> None:
+def _load_stance_file(context: LoadContext, file: DataFile) -> None:
     top = top_mapping(file, ("issue", "stances"))
     if not top:
         return
-    data, problems = context.data, file.problems
+    data, problems, seen = context.data, file.problems, context.stance_keys
     issue = top.get("issue")
     if not isinstance(issue, str):
         problems.add(
@@ -95,6 +124,11 @@ def _load_stance_file(context: LoadContext, file: DataFile, seen: dict[StanceKey
         )
         return
     if issue not in data.issues:
+        if ISSUES_FILE in data.unread:
+            items = top.get("stances")
+            count = len(items) if isinstance(items, list) else 0
+            problems.add_at(0, 0, blocked_message(file.rel, count, "stance", {ISSUES_FILE}))
+            return
         problems.add(("issue",), not_loaded(data, "issue", issue))
         return
     named = PurePosixPath(file.rel).stem
@@ -106,9 +140,16 @@ def _load_stance_file(context: LoadContext, file: DataFile, seen: dict[StanceKey
             f"is named after: set issue: {named}, or move these stances to {STANCES_DIR}/{issue}.yaml",
         )
         return
+    blocked: set[str] = set()
+    count = 0
     for index, _, stance in records(file, "stances", Stance, context.validation):
+        before = len(problems.found)
         record = _check_stance(data, issue, stance, file, ("stances", index))
-        if record is None:
+        registries = take_blocked(problems, before)
+        if registries:
+            blocked |= registries
+            count += 1
+        if record is None or registries:
             continue
         key = (record.party, issue, str(record.as_of))
         if key in seen:
@@ -120,6 +161,8 @@ def _load_stance_file(context: LoadContext, file: DataFile, seen: dict[StanceKey
             continue
         seen[key] = record.origin
         data.stances.append(record)
+    if count:
+        problems.add_at(0, 0, blocked_message(file.rel, count, "stance", blocked))
 
 
 def _check_stance(
@@ -129,7 +172,7 @@ def _check_stance(
     problems = file.problems
     before = len(problems.found)
     if stance.party not in data.parties:
-        problems.add((*at, "party"), not_loaded(data, "party", stance.party))
+        refer(data, "party", stance.party, problems, (*at, "party"))
     unit = data.issues[issue].quantity
     if stance.quantity is not None:
         if unit is None:
@@ -175,18 +218,29 @@ def load_events(context: LoadContext) -> None:
     """positions/events.yaml (optional): each event dated by a verbatim quote from a loaded source."""
     if not (context.root / EVENTS_FILE).exists():
         return
-    file = read_data_file(context, EVENTS_FILE)
-    if file is None or not top_mapping(file, ("events",)):
+    load_file(context, EVENTS_FILE, lambda file: _load_events_file(context, file))
+
+
+def _load_events_file(context: LoadContext, file: DataFile) -> None:
+    if not top_mapping(file, ("events",)):
         return
     data = context.data
     found = unique(records(file, "events", Event, context.validation), "event", file, "events")
+    blocked: set[str] = set()
+    count = 0
     for index, event in found.values():
         at = ("events", index)
+        before = len(file.problems.found)
         if not known_source(data, event.source, file.problems, (*at, "source")):
+            registries = take_blocked(file.problems, before)
+            blocked |= registries
+            count += bool(registries)
             continue
         match = verify_quote(data, event, file.problems, (*at, "quote"))
         if match is not None:
             data.events.append(EventRecord(event, Origin(EVENTS_FILE, file.doc.locate(at)[0]), match))
+    if count:
+        file.problems.add_at(0, 0, blocked_message(file.rel, count, "event", blocked))
 
 
 # The order matters: each stage checks references to what the stages before it loaded.
@@ -199,17 +253,36 @@ STAGES: tuple[tuple[str, Callable[[LoadContext], None]], ...] = (
 )
 
 
-def load_dataset(root: Path = ROOT, *, today: dt.date | None = None) -> tuple[Dataset, list[Problem]]:
-    """Read every file under `root`; return what validated and every problem found, sorted by place."""
+def load_dataset(
+    root: Path = ROOT,
+    *,
+    today: dt.date | None = None,
+    fallback: Mapping[str, str] | None = None,
+    cache: RecordCache | None = None,
+) -> tuple[Dataset, list[Problem]]:
+    """Read every file under `root`; return what validated and every problem found, sorted by place.
+
+    `fallback`: the last good text of data files by relative path (the app's; `validate` passes none). A
+    file whose version on disk has problems is loaded from it when that loads cleanly, and is recorded in
+    the dataset's `stale`; its problems are still returned.
+
+    With a `cache`, files that loaded without problems before are not parsed again and their quotes not
+    searched again (record_cache.py); every other check runs on every load.
+    """
     if not Path(root).is_dir():
         # Not a data problem: there is no data to report problems in (a wrong path or setting).
         raise StancemapError(
             f"data folder {root} is missing or not a folder; it must hold seeds/ and positions/"
         )
-    context = LoadContext(Path(root), today or dt.date.today())
+    session = cache.session() if cache is not None else None
+    context = LoadContext(Path(root), today or dt.date.today(), fallback or {}, cache=session)
     with gc_paused():
         for _name, stage in STAGES:
             stage(context)
+        if session is not None:
+            session.store(context.data, context.problems)
+    for stale in context.data.stale.values():
+        context.problems.extend(stale.problems)  # what is wrong on disk, though its last good version loaded
     return context.data, sorted(set(context.problems))
 
 

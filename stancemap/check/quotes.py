@@ -383,3 +383,28 @@ def closest_passage(quote: str, source: SourceText, limit: int = 200) -> str:
         space = passage.rfind(" ", right - 20, right)
         right = space if space > left else right
     return ("…" if left > 0 else "") + passage[left:right].strip() + ("…" if right < len(passage) else "")
+
+
+def fits(match: QuoteMatch, source: SourceText) -> bool:
+    """Whether ``match`` has the shape of a place in ``source``: ordered spans in it, a paragraph each."""
+    position, size, paragraphs = 0, len(source.text), len(source.paragraphs)
+    if len(match.spans) != len(match.paragraphs) or not match.spans:
+        return False
+    for (start, end), paragraph in zip(match.spans, match.paragraphs, strict=True):
+        if not (type(start) is int and type(end) is int and position <= start < end <= size):
+            return False
+        if not (type(paragraph) is int and 0 <= paragraph < paragraphs):
+            return False
+        position = end
+    return True
+
+
+def remember_match(quote: str, source: SourceText, match: QuoteMatch) -> None:
+    """Record ``match`` as the result of checking ``quote`` against ``source`` (one already confirmed)."""
+    source.__dict__.setdefault("_checked", {}).setdefault(quote, ([], match))
+
+
+def checked_match(quote: str, source: SourceText) -> QuoteMatch | None:
+    """The place found when ``quote`` was checked against ``source`` without defects, if it was."""
+    result = source.__dict__.get("_checked", {}).get(quote)
+    return result[1] if result is not None and not result[0] else None

@@ -2,15 +2,62 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 from stancemap.check.validation_messages import did_you_mean
 from stancemap.model.dataset import Dataset
-from stancemap.model.problems import NodePath, Problems
+from stancemap.model.problems import NodePath, Problem, Problems
 from stancemap.paths import ISSUES_FILE, PARTIES_FILE, SOURCES_FILE
 
 Referenced = Literal["party", "issue", "source"]
+REGISTRY: dict[Referenced, str] = {"party": PARTIES_FILE, "issue": ISSUES_FILE, "source": SOURCES_FILE}
+
+
+@dataclass(frozen=True, order=True)
+class Blocked(Problem):
+    """A reference into a registry file that could not be read at all: not shown on its own, but counted
+    into one line per referring file (the registry's own problem is the root cause)."""
+
+    registry: str = ""
+
+
+def refer(data: Dataset, what: Referenced, rid: str, problems: Problems, loc: NodePath) -> None:
+    """Report at `loc` that the `what` `rid` is not loaded: blocked when its registry could not be read."""
+    registry = REGISTRY[what]
+    if registry in data.unread:
+        line, col = problems.doc.locate(loc)
+        problems.found.append(
+            Blocked(problems.path, line, col, f"{what} {rid!r}: {registry} unread", registry)
+        )
+        return
+    problems.add(loc, not_loaded(data, what, rid))
+
+
+def take_blocked(problems: Problems, before: int) -> set[str]:
+    """Take the Blocked problems added since `before` out of the list: the registries they name."""
+    found = problems.found
+    added = found[before:]
+    registries = {p.registry for p in added if isinstance(p, Blocked)}
+    if registries:
+        del found[before:]
+        found.extend(p for p in added if not isinstance(p, Blocked))
+    return registries
+
+
+def blocked_message(rel: str, count: int, noun: str, registries: Collection[str]) -> str:
+    """One line for all the records of file `rel` that name a registry file that could not be read."""
+    names = sorted(registries)
+    records = f"{count} {noun}{'s' * (count != 1)}"
+    if len(names) == 1:
+        # Problems are listed sorted by path, so the registry's own problem is above or below this line.
+        where = "above" if names[0] < rel else "below"
+        return f"{records} not loaded because {names[0]} could not be read (see its problem {where})"
+    return (
+        f"{records} not loaded because {', '.join(names[:-1])} and {names[-1]} could not be read "
+        "(see their problems in this list)"
+    )
 
 
 def not_loaded(data: Dataset, what: Referenced, rid: str) -> str:
@@ -31,7 +78,7 @@ def known_source(data: Dataset, sid: str, problems: Problems, loc: NodePath) -> 
     """True when `sid` names a loaded source; otherwise report why not at `loc`."""
     if sid in data.sources:
         return True
-    problems.add(loc, not_loaded(data, "source", sid))
+    refer(data, "source", sid, problems, loc)
     return False
 
 

@@ -17,6 +17,7 @@ from stancemap.model.dates import FuzzyDate
 from stancemap.model.problems import StancemapError
 from stancemap.model.schema import Source
 from stancemap.paths import MAX_FILE_BYTES
+from stancemap.yamlio.atomic import write_atomic
 from stancemap.yamlio.parse import parse_yaml
 from stancemap.yamlio.reader import Refused, read_bounded
 from stancemap.yamlio.write import yaml_string
@@ -200,14 +201,15 @@ def add_source(
     separator = "" if existing.endswith("\n") else "\n"
     addition = f"{separator}\n{entry}"
     _check_appended(existing + addition, fields)
-    target = seeds / name
-    # Exclusive create: never overwrite a seed, which is evidence.
-    with target.open("xb") as out:
-        out.write(raw)
+    target, registry = seeds / name, seeds / "sources.yaml"
+    before = registry.read_bytes()
+    if before.decode("utf-8-sig") != existing:
+        raise DocumentError("changed while the source was being added; run the command again", str(registry))
+    # Exclusive: never overwrite a seed, which is evidence. Each file is written whole or not at all.
+    write_atomic(target, raw, exclusive=True)
     try:
-        with (seeds / "sources.yaml").open("a", encoding="utf-8", newline="") as out:
-            out.write(addition)
-    except OSError:
+        write_atomic(registry, before + addition.encode("utf-8"))
+    except BaseException:
         target.unlink(missing_ok=True)
         raise
     return Added(source_id, name, entry)

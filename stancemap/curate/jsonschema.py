@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from stancemap.model.schema import EventsFile, IssuesFile, PartiesFile, SourcesFile, StanceFile
+from stancemap.yamlio.atomic import write_atomic
 
 SCHEMA_DIR = "schema"
 REGENERATE = "python -m stancemap schema"
@@ -51,7 +52,7 @@ def write(root: Path) -> list[str]:
     for name, text in generate().items():
         path = folder / name
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            # newline="" keeps "\n" on every platform, so the committed bytes match the check.
-            path.write_text(text, encoding="utf-8", newline="")
+            # Bytes as generated ("\n" on every platform), so the committed bytes match the check.
+            write_atomic(path, text)
             written.append(f"{SCHEMA_DIR}/{name}")
     return written

@@ -10,6 +10,7 @@ from stancemap.derive.export import COLUMNS
 from stancemap.derive.matrix import current
 from stancemap.model.codebook import KIND_MEANINGS, LEVEL_MEANINGS, RED_LINE_MEANING
 from stancemap.model.dataset import Dataset
+from stancemap.yamlio.atomic import write_atomic
 
 # One real stance per level, so every worked example is a verified quote from the bundled data.
 EXAMPLES: dict[str, tuple[str, str]] = {
@@ -74,5 +75,5 @@ def update(path: Path, data: Dataset) -> bool:
     old = path.read_text(encoding="utf-8")
     new = render(old, data)
     if new != old:
-        path.write_text(new, encoding="utf-8")
+        write_atomic(path, new)
     return new != old

@@ -69,6 +69,20 @@ class Matrix:
     axes: Axes
 
 
+# Marks a stance shown from the previous version of its file, because the file on disk has problems.
+PREVIOUS_VERSION_MARK = "⟲"
+
+
+def previous_version_note(data: Dataset, record: StanceRecord) -> str:
+    """For a stance from the last good version of its file: say so ('' for any other)."""
+    if record.origin.path not in data.stale:
+        return ""
+    return (
+        f"{PREVIOUS_VERSION_MARK} from the previous version of {record.origin.path}: the file on disk has a "
+        "problem (see the banner above)"
+    )
+
+
 def quantity_text(data: Dataset, record: StanceRecord) -> str:
     """The stance's number with its unit, e.g. '50 years', or ''."""
     unit = data.issues[record.issue].quantity
@@ -77,10 +91,12 @@ def quantity_text(data: Dataset, record: StanceRecord) -> str:
 
 
 def cell_text(data: Dataset, record: StanceRecord | None, today: dt.date) -> str:
-    """A matrix cell: level, quantity, red line, evidence count, strength: 'demands · RED LINE (1) ●❝'."""
+    """A matrix cell: level, quantity, red line, evidence count, strength mark: 'demands · RED LINE (1) ●❝',
+    and PREVIOUS_VERSION_MARK when the stance comes from the last good version of a now broken file."""
     if record is None:
         return NO_POSITION
-    return f"{cell_label(data, record)} {evidence_strength(data, record, today).mark}"
+    stale = f" {PREVIOUS_VERSION_MARK}" if record.origin.path in data.stale else ""
+    return f"{cell_label(data, record)} {evidence_strength(data, record, today).mark}{stale}"
 
 
 def build_matrix(

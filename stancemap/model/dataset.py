@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from stancemap.model.dates import FuzzyDate
+from stancemap.model.problems import Problem
 from stancemap.model.schema import Event, Evidence, Issue, Party, Source, Stance
 from stancemap.model.sourcetext import SourceText
 
@@ -61,6 +63,15 @@ class EventRecord:
     match: QuoteMatch
 
 
+@dataclass(frozen=True)
+class StaleFile:
+    """A data file whose version on disk has problems, so its last good version was loaded instead."""
+
+    problems: tuple[Problem, ...]  # what is wrong with the version on disk
+    since: dt.datetime | None  # when the version on disk was saved (UTC); None when the file is gone
+    good_sha256: str  # the version that was loaded instead
+
+
 @dataclass
 class Dataset:
     """Everything that validated; ordered as written in the files."""
@@ -76,6 +87,13 @@ class Dataset:
     )  # id -> line of an entry that failed its checks
     broken_parties: dict[str, int] = field(default_factory=dict)  # likewise, in positions/parties.yaml
     broken_issues: dict[str, int] = field(default_factory=dict)  # likewise, in positions/issues.yaml
+    # Files whose records could not be read at all (unreadable, not YAML, wrong shape): what refers into
+    # them is counted against them, not reported one reference at a time.
+    unread: set[str] = field(default_factory=set)
+    # Files served from their last good version because the version on disk has problems.
+    stale: dict[str, StaleFile] = field(default_factory=dict)
+    # The text of each file whose version on disk loaded without a problem: the next last good version.
+    clean: dict[str, str] = field(default_factory=dict, repr=False)
     _derived: OrderedDict[Hashable, Any] = field(
         default_factory=OrderedDict, init=False, repr=False, compare=False
     )

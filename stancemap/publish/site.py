@@ -43,6 +43,7 @@ from stancemap.model.problems import Problem, StancemapError
 from stancemap.publish import layout, pages
 from stancemap.publish.jsonld import claim, script_json
 from stancemap.publish.version import DatasetVersion
+from stancemap.yamlio.atomic import write_atomic
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -475,7 +476,7 @@ def build(
         for name, content in builder.run(task):
             path = out / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
+            write_atomic(path, content, durable=False)  # no half-written page, even if the build is killed
             written.append(name)
-    (out / layout.MARKER).write_text(f"Stancemap site, dataset {version}\n", encoding="utf-8")
+    write_atomic(out / layout.MARKER, f"Stancemap site, dataset {version}\n", durable=False)
     return Site(out, tuple(sorted(written)))

@@ -5,18 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import logging
 import os
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import streamlit as st
 
+from stancemap.check.lastgood import LastGood, snapshot_folder
 from stancemap.check.load import ROOT, load_dataset
+from stancemap.check.record_cache import RecordCache
+from stancemap.derive.disappeared import Gone, Inventory, gone
 from stancemap.model.dataset import Dataset
 from stancemap.model.problems import Problem
+from stancemap.ui.notices import show
 
 ROOT_VARIABLE = "STANCEMAP_DATA_ROOT"
+_LOG = logging.getLogger(__name__)
 DATA_FOLDERS = ("seeds", "positions")
 
 Fingerprint = tuple[tuple[str, int, int], ...]
@@ -28,7 +35,9 @@ def data_root() -> Path:
 
 
 def fingerprint(root: Path) -> Fingerprint:
-    """(relative path, mtime_ns, size) of every file under the data folders: cheap, changes on any edit."""
+    """(relative path, mtime_ns, size) of every entry under the data folders, folders as `path/` (0, 0), a
+    data folder that cannot be listed as `path` (a missing one as -1, -1): cheap, and it changes on any
+    edit and on any new or removed entry of any type (an empty folder where a file was is a change too)."""
     # Plain strings and os.scandir: every rerun of every session scans the folders, thousands of files.
     found: list[tuple[str, int, int]] = []
     pending = list(DATA_FOLDERS)
@@ -38,7 +47,14 @@ def fingerprint(root: Path) -> Fingerprint:
         try:
             entries = list(os.scandir(os.path.join(base, folder)))
         except OSError:
-            continue  # a missing folder is reported by the loader
+            # Reported by the loader. A data folder that is missing, or is a file now, is a state of its own.
+            try:
+                info = os.lstat(os.path.join(base, folder))
+                found.append((folder, info.st_mtime_ns, info.st_size))
+            except OSError:
+                found.append((folder, -1, -1))
+            continue
+        found.append((f"{folder}/", 0, 0))
         for entry in entries:
             rel = f"{folder}/{entry.name}"
             if entry.is_dir(follow_symlinks=False):
@@ -52,7 +68,9 @@ def fingerprint(root: Path) -> Fingerprint:
     return tuple(sorted(found))
 
 
-def read(root: Path, today: dt.date) -> tuple[Dataset, tuple[Problem, ...]]:
+def read(
+    root: Path, today: dt.date, fallback: Mapping[str, str] | None = None
+) -> tuple[Dataset, tuple[Problem, ...]]:
     """`load_dataset`, with what it built then kept out of the cyclic garbage collector's sight.
 
     A server keeps the data set for as long as its files stay unchanged: millions of acyclic objects that
@@ -67,7 +85,7 @@ def read(root: Path, today: dt.date) -> tuple[Dataset, tuple[Problem, ...]]:
     try:
         gc.unfreeze()
         gc.collect()
-        data, problems = load_dataset(root, today=today)
+        data, problems = load_dataset(root, today=today, fallback=fallback, cache=RecordCache.open())
         gc.freeze()
     finally:
         if was_enabled:
@@ -81,7 +99,25 @@ def read(root: Path, today: dt.date) -> tuple[Dataset, tuple[Problem, ...]]:
 # thousands of entries itself took 70 ms of every rerun at 2,000 files.
 @st.cache_resource(max_entries=4, show_spinner="Reading and checking the data…")
 def _load(root: str, files: str, today: dt.date) -> tuple[Dataset, tuple[Problem, ...]]:
-    return read(Path(root), today)
+    # A file whose version on disk has problems is served from its last good version, which is validated
+    # again with the rest; the files that loaded cleanly become the new last good versions.
+    versions = last_good(Path(root))
+    data, problems = read(Path(root), today, versions.fallback())
+    versions.keep(data.clean, data.stale, dt.datetime.now(dt.UTC))
+    return data, problems
+
+
+_last_good: dict[str, LastGood] = {}
+_last_good_lock = threading.Lock()
+
+
+def last_good(root: Path) -> LastGood:
+    """The last good versions of the files of `root`, read from its snapshot folder on first use."""
+    key = os.fspath(root)
+    with _last_good_lock:
+        if key not in _last_good:
+            _last_good[key] = LastGood(snapshot_folder(root))
+        return _last_good[key]
 
 
 class SharedScan:
@@ -119,3 +155,43 @@ def load(root: Path, today: dt.date) -> tuple[Dataset, tuple[Problem, ...]]:
     """The dataset and its problems for `root` as it is on disk now."""
     root = root.resolve()
     return _load(str(root), _scan.digest(root), today)
+
+
+class ServedChanges:
+    """What each data root's served data set lost against the one served before it, kept until the next
+    data set is served: process-wide, so a reader who reloads the page is told as well."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last: dict[str, tuple[Dataset, Inventory, Gone]] = {}
+
+    def gone(self, root: Path, data: Dataset) -> Gone:
+        key = os.fspath(root.resolve())
+        with self._lock:
+            last = self._last.get(key)
+            if last is not None and last[0] is data:
+                return last[2]
+            inventory = Inventory.of(data)
+            lost = gone(last[1], inventory) if last is not None else Gone()
+            self._last[key] = (data, inventory, lost)
+            return lost
+
+
+_served = ServedChanges()
+
+
+def notices(root: Path, data: Dataset) -> None:
+    """The banners for files served from their last good version and for what the data lost."""
+    show(data, _served.gone(root, data), last_good(root.resolve()).noticed)
+
+
+def preload() -> None:
+    """Load the data into the shared cache as the server starts (app.py), so no visitor waits for it.
+
+    A failure is left for the first page to show as it would without the preload (a missing data folder is
+    a setting to fix, reported on the page), never raised at start-up.
+    """
+    try:
+        load(data_root(), dt.date.today())
+    except Exception:  # the page reports it; the server must start either way
+        _LOG.exception("preloading the data failed; the first visitor's page will load it again")

@@ -8,7 +8,12 @@ import os
 import streamlit as st
 
 from stancemap.derive.citation import cite
-from stancemap.derive.frames import empty_cell_explanation, history_frame, quantity_text
+from stancemap.derive.frames import (
+    empty_cell_explanation,
+    history_frame,
+    previous_version_note,
+    quantity_text,
+)
 from stancemap.derive.matrix import NO_POSITION, current, history
 from stancemap.derive.strength import evidence_strength
 from stancemap.model.codebook import KIND_LABELS, KIND_MEANINGS, LEVEL_MEANINGS
@@ -38,6 +43,7 @@ def stance_html(data: Dataset, record: StanceRecord, today: dt.date) -> str:
             ("As of", f"{record.as_of}{counts_from}"),
             ("Evidence", evidence_strength(data, record, today).describe()),
             ("Note", stance.note),
+            ("Version", previous_version_note(data, record)),
         ]
     )
     return f"<div>{head}{details}</div>"

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from stancemap.model.problems import NodePath
 
+# Deep enough for any real record; libyaml's composer segfaults near 25,000 levels, the pure one recurses.
+MAX_DEPTH = 50
 # Line breaks as YAML counts them, so our positions agree with the parser's marks.
 _BREAK = re.compile("\r\n?|[\n\x85\u2028\u2029]")
 

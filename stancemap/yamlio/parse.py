@@ -14,12 +14,19 @@ from stancemap.model.characters import LINE_SEPARATORS, character_name
 from stancemap.model.problems import NodePath, Problem, excerpt
 from stancemap.paths import MAX_FILE_BYTES
 from stancemap.yamlio.cache import CACHE, clear_cache
-from stancemap.yamlio.doc import YamlDoc, line_col
+from stancemap.yamlio.doc import MAX_DEPTH, YamlDoc, line_col
 from stancemap.yamlio.fast import parse_fast
-from stancemap.yamlio.precise import MAX_DEPTH, StrictResolver, parse_precise
 from stancemap.yamlio.reader import NUL_MESSAGE, read_data_text
 
-__all__ = ["MAX_DEPTH", "NodePath", "StrictResolver", "YamlDoc", "clear_cache", "parse_yaml", "read_yaml"]
+__all__ = [
+    "MAX_DEPTH",
+    "NodePath",
+    "YamlDoc",
+    "clear_cache",
+    "parse_cached",
+    "parse_yaml",
+    "read_yaml",
+]
 
 # The characters YAML allows (same set as PyYAML's Reader); anything else makes libyaml fail without a line.
 # The line separators NEL, LS and PS are allowed there, but YAML breaks the line at them where an editor shows
@@ -48,6 +55,16 @@ def read_yaml(
         text, problem = read_data_text(Path(path), Path(root), shown, max_bytes)
         if problem is not None:
             return None, [problem]
+        return parse_cached(text, shown, final_line_break=final_line_break)
+    except Exception as exc:  # the contract is "never raise"
+        return None, [_unexpected(shown, exc)]
+
+
+def parse_cached(
+    text: str, shown: str, *, final_line_break: bool = False
+) -> tuple[YamlDoc | None, list[Problem]]:
+    """parse_yaml of text already read, once per (path, text) in this process; see read_yaml."""
+    try:
         key = (shown, text)
         result = CACHE.get(key)
         if result is None:
@@ -87,7 +104,13 @@ def parse_yaml(text: str, display: str) -> tuple[YamlDoc | None, list[Problem]]:
             else:
                 message = f"character U+{code:04X} is not allowed in YAML (it may be invisible); delete it"
             return None, [Problem(display, line, col, message)]
-        return parse_fast(text, display) or parse_precise(text, display)
+        fast = parse_fast(text, display)
+        if fast is not None:
+            return fast
+        # PyYAML is imported only for a file the fast path leaves to it (a clean data set never needs it).
+        from stancemap.yamlio.precise import parse_precise
+
+        return parse_precise(text, display)
     except Exception as exc:  # the contract is "never raise"
         return None, [_unexpected(display, exc)]
 

@@ -25,11 +25,8 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import BaseResolver
 
 from stancemap.model.problems import NodePath, Problem, excerpt
-from stancemap.yamlio.doc import YamlDoc
+from stancemap.yamlio.doc import MAX_DEPTH, YamlDoc
 from stancemap.yamlio.syntax_hints import syntax_message
-
-# Deep enough for any real record; libyaml's composer segfaults near 25,000 levels, the pure one recurses.
-MAX_DEPTH = 50
 
 
 class _EventSource(Protocol):

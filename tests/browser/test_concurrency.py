@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
+from stancemap.derive.frames import PREVIOUS_VERSION_MARK
 from stancemap.derive.matrix import NO_POSITION
 from tests.browser.conftest import (
     APP,
@@ -151,24 +152,28 @@ async def scenario(browser: Browser, base: str, root: Path) -> None:
     assert seen[0].rows == edited and NEW_SUMMARY in seen[0].stance and OLD_SUMMARY not in seen[0].stance
     assert cell(edited, "Crimea", "Russia").startswith("rejects")
 
-    # 3. Break one record of a file that holds another: the problem is listed, every other record stays.
+    # 3. Break one record of a file that holds another: the problem is listed, and the file's last good
+    # version stays on screen, its stances marked, so the broken edit takes nothing off the page.
     rewrite(root, TERRITORY, GOOD_QUOTE, BAD_QUOTE)
     seen = await load_all(pages, shape)
     broken, problems = expected_matrix(root)
     assert len(problems) == 1 and problems[0].path == TERRITORY
+    assert cell(broken, "Territory", "Ukraine") == NO_POSITION  # as `validate` sees the disk
     assert disagreements(seen) == []
-    assert seen[0].rows == broken and NEW_SUMMARY in seen[0].stance
+    assert NEW_SUMMARY in seen[0].stance
     assert "1 data problem" in seen[0].problems
     assert f"{TERRITORY}:{problems[0].line}:" in seen[0].problems and str(problems[0]) in seen[0].problems
-    assert cell(broken, "Territory", "Ukraine") == NO_POSITION  # the broken record only
-    assert cell(broken, "Territory", "Russia") == cell(edited, "Territory", "Russia") != NO_POSITION
     changed = [
-        (row[0], party)
-        for row, before in zip(broken[1:], edited[1:], strict=True)
-        for party, now, then in zip(broken[0][1:], row[1:], before[1:], strict=True)
+        (row[0], party, now)
+        for row, before in zip(seen[0].rows[1:], edited[1:], strict=True)
+        for party, now, then in zip(seen[0].rows[0][1:], row[1:], before[1:], strict=True)
         if now != then
     ]
-    assert changed == [("Territory", "Ukraine")]
+    marked = [
+        ("Territory", party, f"{cell(edited, 'Territory', party)} {PREVIOUS_VERSION_MARK}")
+        for party in ("Ukraine", "Russia")
+    ]
+    assert changed == marked
 
     assert errors == []
     await context.close()
