@@ -511,3 +511,35 @@ def test_the_app_links_a_cell_to_its_published_page_when_a_site_url_is_set(
     monkeypatch.setenv(SITE_URL_VARIABLE, BASE_URL)
     page = drill_down()
     assert f'<a href="{BASE_URL}cell/russia/crimea/" target="_blank"' in page and "Published page" in page
+
+
+def _versions_in(site: Path) -> set[str]:
+    """The dataset versions named by the site's HTML pages (each page prints one)."""
+    found: set[str] = set()
+    for page in site.rglob("*.html"):
+        found.update(re.findall(r"\d{4}-\d\d-\d\d\.[0-9a-f]{12}", page.read_text(encoding="utf-8")))
+    return found
+
+
+def test_a_killed_rebuild_leaves_one_whole_site(tmp_path: Path) -> None:
+    """The old site or the new one, never a mix: a rebuild killed at any moment keeps every page in step."""
+    out = tmp_path / "site"
+    command = [sys.executable, "-m", "stancemap", "publish", str(out), "--no-images", "--releases", "0"]
+    subprocess.run([*command, "--date", "2026-01-01"], check=True, cwd=ROOT, capture_output=True)
+    old = _versions_in(out)
+    assert len(old) == 1 and next(iter(old)).startswith("2026-01-01.")
+    listing = {"old": sorted(p.relative_to(out) for p in out.rglob("*"))}
+    new = tmp_path / "new"
+    subprocess.run([*command[:4], str(new), *command[5:], "--date", "2026-02-02"], check=True, cwd=ROOT)
+    listing["new"] = sorted(p.relative_to(new) for p in new.rglob("*"))
+    for delay in (0.3, 0.6, 0.9):
+        rebuild = subprocess.Popen([*command, "--date", "2026-02-02"], cwd=ROOT, stderr=subprocess.DEVNULL)
+        try:
+            rebuild.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            rebuild.kill()
+            rebuild.wait()
+        versions = _versions_in(out)
+        assert len(versions) == 1, versions  # one release throughout, whichever it is
+        which = "old" if versions == old else "new"
+        assert sorted(p.relative_to(out) for p in out.rglob("*")) == listing[which]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -43,7 +45,6 @@ from stancemap.model.problems import Problem, StancemapError
 from stancemap.publish import layout, pages
 from stancemap.publish.jsonld import claim, script_json
 from stancemap.publish.version import DatasetVersion
-from stancemap.yamlio.atomic import write_atomic
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -436,22 +437,15 @@ def quotes_script(data: Dataset, version: str) -> str:
     return f"// Stancemap quote index, dataset {version}\nwindow.stancemapQuotes = {script_json(value)};\n"
 
 
-def prepare(out: Path) -> None:
-    """Empty `out` when it is a site this command wrote before; refuse any other non-empty folder."""
+def check_target(out: Path) -> None:
+    """Refuse a file, or a non-empty folder that is not a site this command wrote before."""
     if out.exists() and not out.is_dir():
         raise StancemapError(f"{out} is a file; publish needs a folder to write the site into")
-    if out.is_dir() and any(out.iterdir()):
-        if not (out / layout.MARKER).is_file():
-            raise StancemapError(
-                f"{out} is not empty and holds no earlier Stancemap site ({layout.MARKER}); "
-                "name an empty or missing folder"
-            )
-        for child in sorted(out.iterdir()):
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
-    out.mkdir(parents=True, exist_ok=True)
+    if out.is_dir() and any(out.iterdir()) and not (out / layout.MARKER).is_file():
+        raise StancemapError(
+            f"{out} is not empty and holds no earlier Stancemap site ({layout.MARKER}); "
+            "name an empty or missing folder"
+        )
 
 
 def build(
@@ -463,20 +457,50 @@ def build(
     base_url: str | None = None,
     extras: Extras | None = None,
 ) -> Site:
-    """Write the site for `data` into `out` (emptied first if it holds an earlier build).
+    """Write the site for `data` into `out`, replacing an earlier build there as a whole.
 
-    Every file's bytes depend only on the data, the version and `base_url`: no clock, no unordered sets.
-    One process: a forked worker pool halved the build on an idle machine but hung under pytest (forking a
-    process that runs threads), so the sections are independent tasks that a future pool could share out.
+    The site is written into a hidden staging folder beside `out` and swapped in by two renames, so a
+    reader (or a static host) sees the old site or the new one, never a half-written mix, and a killed build
+    leaves the old site in place. Every file's bytes depend only on the data, the version and `base_url`:
+    no clock, no unordered sets. One process: a forked worker pool halved the build on an idle machine but
+    hung under pytest (forking a process that runs threads).
     """
-    prepare(out)
-    builder = Builder(data, problems, version=version, base_url=base_url, extras=extras or Extras())
-    written: list[str] = []
-    for task in builder.tasks(parts=1):
-        for name, content in builder.run(task):
-            path = out / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, content, durable=False)  # no half-written page, even if the build is killed
-            written.append(name)
-    write_atomic(out / layout.MARKER, f"Stancemap site, dataset {version}\n", durable=False)
+    out = Path(out)
+    check_target(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        os.chmod(staging, 0o755)  # mkdtemp makes it private; a static host must read it
+        builder = Builder(data, problems, version=version, base_url=base_url, extras=extras or Extras())
+        written: list[str] = []
+        folders: set[Path] = {staging}
+        for task in builder.tasks(parts=1):
+            for name, content in builder.run(task):
+                path = staging / name
+                if path.parent not in folders:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(path.parent)
+                path.write_bytes(content)
+                written.append(name)
+        (staging / layout.MARKER).write_text(f"Stancemap site, dataset {version}\n", encoding="utf-8")
+        _swap_in(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return Site(out, tuple(sorted(written)))
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Put the finished `staging` folder at `out`; an earlier build there is moved aside, then removed."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    shutil.rmtree(old, ignore_errors=True)
+    os.rename(out, old)
+    try:
+        os.rename(staging, out)
+    except BaseException:
+        os.rename(old, out)  # put the earlier build back rather than leave no site at all
+        raise
+    shutil.rmtree(old, ignore_errors=True)
