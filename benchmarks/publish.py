@@ -12,11 +12,9 @@ import datetime as dt
 import gzip
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from benchmarks.generate import generate
@@ -28,29 +26,16 @@ DATE = dt.date(2026, 11, 24)
 GOALS = {"build s": 10.0, "index.html gzip KB": 300.0, "largest cell page KB": 50.0, "FCP s": 0.5}
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-_LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def first_contentful_paint(site: Path, runs: int) -> list[float]:
     """FCP of index.html in seconds, one fresh browser context per run, from a local static server."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import _free_port
+    from tests.browser.conftest import static_server
 
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/index.html"
-    try:
-        for _ in range(100):
-            try:
-                _LOCAL.open(url, timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with static_server(site) as base:
+        url = base + "index.html"
         paints = []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -71,9 +56,6 @@ def first_contentful_paint(site: Path, runs: int) -> list[float]:
                 context.close()
             browser.close()
         return paints
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -17,11 +13,10 @@ from stancemap.derive.matrix import current
 from stancemap.publish import layout
 from stancemap.publish.site import Extras, Site, build
 from stancemap.publish.version import version_of
-from tests.browser.conftest import ARTIFACTS, TIMEOUT_MS, _free_port
+from tests.browser.conftest import ARTIFACTS, TIMEOUT_MS, static_server
 
 pytestmark = pytest.mark.browser
 TODAY = dt.date(2026, 11, 24)
-_LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 @pytest.fixture(scope="module")
@@ -38,26 +33,8 @@ def served(site: Site) -> Iterator[str]:
     root = site.out.parent / "www"
     root.mkdir(exist_ok=True)
     (root / "sub").symlink_to(site.out, target_is_directory=True)
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(root)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/sub/"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            with _LOCAL.open(url + "index.html", timeout=2):
-                break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail("python -m http.server did not answer")
-            time.sleep(0.1)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    with static_server(root) as url:
+        yield url + "sub/"
 
 
 def open_page(browser: Browser, width: int = 1280) -> tuple[Page, list[str]]:
