@@ -131,10 +131,11 @@ def _check(quote: str, source: SourceText) -> tuple[list[str], QuoteMatch | None
     if defects:
         return defects, None
     normalized = [normalize(part) for part in parts]
-    match = _find_parts(normalized, source)
-    if match is None:
+    found = _search(normalized, source)
+    if found is None:
         return _across_paragraphs(normalized, source), None
-    repeated = _repeated(parts, normalized, source)
+    match, at = found
+    repeated = _repeated(parts, normalized, at, source)
     return repeated, None if repeated else match
 
 
@@ -168,6 +169,11 @@ def words(text: str) -> int:
 
 def _too_few_words(parts: list[str]) -> list[str]:
     """The evidence floor on length: the whole quote, and each fragment when there are several."""
+    # Most quotes are far above the floor: counting up to it and stopping costs less than counting all.
+    if len(parts) == 1 and _has_words(parts[0], MIN_QUOTE_WORDS):
+        return []  # one fragment: the quote's floor is the fragment's
+    if len(parts) > 1 and all(_has_words(part, MIN_FRAGMENT_WORDS) for part in parts):
+        return []  # several fragments of at least 3 words hold at least 6
     counts = [words(part) for part in parts]
     if sum(counts) < MIN_QUOTE_WORDS:
         return [
@@ -183,13 +189,32 @@ def _too_few_words(parts: list[str]) -> list[str]:
     ]
 
 
-def _repeated(parts: list[str], normalized: list[str], source: SourceText) -> list[str]:
-    """A problem for each short fragment found at more than one place in the source's body."""
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+def _has_words(text: str, least: int) -> bool:
+    """Whether ``text`` has at least ``least`` words, as ``words`` counts them."""
+    found = 0
+    search = _LETTER_OR_DIGIT.search
+    for token in text.split():
+        if search(token) is not None:
+            found += 1
+            if found >= least:
+                return True
+    return False
+
+
+def _repeated(parts: list[str], normalized: list[str], at: list[int], source: SourceText) -> list[str]:
+    """A problem for each short fragment found at more than one place in the source's body.
+
+    ``at``: where the search view holds each fragment's match.
+    """
     found = []
     text = _view_of(source).text
-    for part, folded in zip(parts, normalized, strict=True):
-        # str.count first: a fragment in the text once is at one place, and most are, so no loop runs.
-        if text.count(folded) < 2 or words(folded) >= DISTINCT_WORDS:
+    for part, folded, place in zip(parts, normalized, at, strict=True):
+        # Another occurrence anywhere in the text first: most fragments have none, so no loop runs.
+        elsewhere = text.find(folded, place + 1) >= 0 or text.find(folded, 0, place + len(folded) - 1) >= 0
+        if not elsewhere or words(folded) >= DISTINCT_WORDS:
             continue
         lines = [source.text.count("\n", 0, start) + 1 for start in _body_places(folded, source)]
         if len(lines) > 1:
@@ -300,29 +325,48 @@ def _find_parts(parts: list[str], source: SourceText, *, within_paragraph: bool 
 
     ``within_paragraph=False`` lets fragments run across paragraph breaks, to say where an elision is missing.
     """
+    found = _search(parts, source, within_paragraph=within_paragraph)
+    return None if found is None else found[0]
+
+
+def _search(
+    parts: list[str], source: SourceText, *, within_paragraph: bool = True
+) -> tuple[QuoteMatch, list[int]] | None:
+    """As ``_find_parts``, with where the search view holds each fragment's match."""
     if not parts or "" in parts:
         return None
-    in_body = _paragraph_of if within_paragraph else _in_body_across
     view = _view_of(source)
-    text, original = view.text, view.original
+    text, breaks, shifts = view.text, view.breaks, view.shifts
+    starts, paragraphs_of = source.paragraph_starts, source.paragraphs
     spans: list[tuple[int, int]] = []
     paragraphs: list[int] = []
+    places: list[int] = []
     position = 0
     for part in parts:
         while True:
             found = text.find(part, position)
             if found < 0:
                 return None
-            start = original(found)
-            end = original(found + len(part) - 1) + 1
-            paragraph = in_body(source, start, end)
-            if paragraph is not None:
-                break
+            last = found + len(part) - 1
+            start = found + shifts[bisect_right(breaks, found) - 1]  # _View.original, inlined: it runs per find
+            end = last + shifts[bisect_right(breaks, last) - 1] + 1
+            if within_paragraph:
+                index = bisect_right(starts, start) - 1  # SourceText.paragraph_at and _paragraph_of, inlined
+                if index >= 0:
+                    paragraph = paragraphs_of[index]
+                    if end <= paragraph.end and paragraph.kind != "boilerplate":
+                        break
+            else:
+                across = _in_body_across(source, start, end)
+                if across is not None:
+                    index = across
+                    break
             position = found + 1
         spans.append((start, end))
-        paragraphs.append(paragraph)
+        paragraphs.append(index)
+        places.append(found)
         position = found + len(part)
-    return QuoteMatch(tuple(spans), tuple(paragraphs))
+    return QuoteMatch(tuple(spans), tuple(paragraphs)), places
 
 
 _SENTENCE = re.compile(r"\S.*?(?:[.!?…]+[\"'”’)]*(?=\s|$)|$)")

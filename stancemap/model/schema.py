@@ -77,7 +77,7 @@ HttpLink = Annotated[
 class Model(BaseModel):
     """Strict base: unknown fields are errors, no silent type changes, records are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class Person(Model):

@@ -73,13 +73,13 @@ class SourceText:
     paragraphs: tuple[Paragraph, ...]
 
     @cached_property
-    def _starts(self) -> list[int]:
+    def paragraph_starts(self) -> list[int]:
         """Paragraph start offsets, for bisect (cached in the instance dict, which frozen does not block)."""
         return [paragraph.start for paragraph in self.paragraphs]
 
     def paragraph_at(self, offset: int) -> int | None:
         """Index of the paragraph containing ``offset``, or None when it falls between paragraphs."""
-        index = bisect_right(self._starts, offset) - 1
+        index = bisect_right(self.paragraph_starts, offset) - 1
         if index >= 0 and offset < self.paragraphs[index].end:
             return index
         return None
