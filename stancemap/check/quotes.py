@@ -348,7 +348,9 @@ def _search(
             if found < 0:
                 return None
             last = found + len(part) - 1
-            start = found + shifts[bisect_right(breaks, found) - 1]  # _View.original, inlined: it runs per find
+            start = (
+                found + shifts[bisect_right(breaks, found) - 1]
+            )  # _View.original, inlined: it runs per find
             end = last + shifts[bisect_right(breaks, last) - 1] + 1
             if within_paragraph:
                 index = bisect_right(starts, start) - 1  # SourceText.paragraph_at and _paragraph_of, inlined

@@ -100,12 +100,8 @@ class RecordCache:
 
     def read(self, rel: str, sha256: str) -> dict[str, object] | None:
         """The entry for this file's content, or None when there is none or it fails any check."""
-        try:
-            raw = self.entry_path(rel, sha256).read_bytes()
-        except OSError:
-            return None
-        head, _, body = raw.partition(b"\n")
-        if not head.startswith(_MAGIC) or not hmac.compare_digest(head[len(_MAGIC) :], self._sign(body)):
+        body = self.read_signed(self.entry_path(rel, sha256))
+        if body is None:
             return None
         try:
             entry = json.loads(body)
@@ -122,8 +118,24 @@ class RecordCache:
             ensure_ascii=False,
             separators=(",", ":"),
         ).encode("utf-8")
-        with contextlib.suppress(OSError):  # a cache that cannot be written only costs the next load time
-            _write_atomic(self.entry_path(rel, sha256), _MAGIC + self._sign(body) + b"\n" + body)
+        self.write_signed(self.entry_path(rel, sha256), body)
+
+    def read_signed(self, path: Path) -> bytes | None:
+        """The body of the file at `path` when it is there and signed with this cache's key, else None."""
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        head, _, body = raw.partition(b"\n")
+        if not head.startswith(_MAGIC) or not hmac.compare_digest(head[len(_MAGIC) :], self._sign(body)):
+            return None
+        return body
+
+    def write_signed(self, path: Path, body: bytes) -> None:
+        """`body` signed into `path`, whole or not at all; a cache that cannot be written only costs time."""
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(exist_ok=True, mode=0o700)
+            _write_atomic(path, _MAGIC + self._sign(body) + b"\n" + body)
 
     def _sign(self, body: bytes) -> bytes:
         return hmac.new(self._key, body, hashlib.sha256).hexdigest().encode()

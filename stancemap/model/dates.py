@@ -74,7 +74,7 @@ class FuzzyDate:
                 return value
             if isinstance(value, bool) or not isinstance(value, (str, int)):
                 raise ValueError("a date must be written as text like 2026-01-03, 2026-01 or 2025")
-            return _parse_cached(value)
+            return parse_date(value)
 
         return core_schema.no_info_plain_validator_function(
             validate, serialization=core_schema.to_string_ser_schema()
@@ -95,7 +95,7 @@ class FuzzyDate:
 # A data set writes the same few hundred dates thousands of times; a FuzzyDate is immutable, so one parse
 # serves them all (a third of validation time at 10,000 stances). ValueErrors are not cached, only values.
 @lru_cache(maxsize=65536)
-def _parse_cached(value: str | int) -> FuzzyDate:
+def parse_date(value: str | int) -> FuzzyDate:
     return FuzzyDate.parse(value)
 
 
