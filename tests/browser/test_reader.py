@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import numpy as np
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, ViewportSize
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, ViewportSize, expect
 
 from stancemap.derive.matrix import RED_LINE_COLOUR, RED_LINE_MARK
 from stancemap.ui.cards import NARROW_PX
@@ -228,7 +228,9 @@ def test_tapping_a_stance_on_a_phone_brings_its_quote_into_view(
     open_app(page, bundled)
     card = page.locator(".sm-card").filter(has=page.get_by_text("Crimea", exact=True))
     row = card.locator(".sm-card-row").filter(has=page.locator(".sm-party", has_text="Russia"))
-    assert card.count() == 1 and row.count() == 1
+    # The cards are drawn after the page's first paint; on a busy machine count() alone can run first.
+    expect(card).to_have_count(1, timeout=60_000)
+    expect(row).to_have_count(1)
     row.click()
     page.wait_for_url(lambda url: query(url) == {"party": "russia", "issue": "crimea"})
     assert_quote_in_view(page)
