@@ -7,6 +7,8 @@ With --baseline DIR (a checkout of another version, e.g. main), its `python -m s
 runs in the same rounds, for a before/after from one run. Prints medians of wall time and of CPU time (user
 + system of the process, which a busy machine inflates less), ratios to the floor, each process's peak RSS,
 import time, and the load average.
+With --only burst, only the burst of sessions on fresh servers at 10k runs (its figures alone, not the table
+the issue asks for from one run): for checking a change to the app's per-run cost quickly.
 """
 
 from __future__ import annotations
@@ -155,6 +157,33 @@ def burst(root: Path, rounds: int, sessions: int, baseline: Path | None) -> dict
     }
 
 
+def print_bursts(bursts: dict[str, tuple[float, float]], sessions: int, rounds: int) -> None:
+    print(
+        f"\n{sessions} sessions at once on a freshly started server, 10,000 stances "
+        f"({rounds} rounds, medians)\n"
+    )
+    print("| checkout | p95 s | server answered after s |\n|---|---|---|")
+    for name, (p95, answered) in bursts.items():
+        print(f"| {name} | {p95:.2f} | {answered:.1f} |")
+
+
+def burst_only(args: argparse.Namespace) -> int:
+    """`--only burst`: the burst on fresh servers at 10k and nothing else, with the load average around it."""
+    with tempfile.TemporaryDirectory(prefix="stancemap-coldstart-") as scratch:
+        root = (args.keep or Path(scratch)) / "10k"
+        if not (root / "positions").is_dir():
+            generate(root, SCALES["10k"])
+        before = os.getloadavg()
+        bursts = burst(root, args.burst_rounds, args.sessions, args.baseline)
+        after = os.getloadavg()
+    print(
+        f"Burst only; {os.cpu_count()} cores; load average (1 min) {before[0]:.1f} at the start, "
+        f"{after[0]:.1f} at the end (5 min: {after[1]:.1f})"
+    )
+    print_bursts(bursts, args.sessions, args.burst_rounds)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.coldstart", description=__doc__)
     parser.add_argument("--scales", default="1k,10k,30k", help=f"comma-separated, of {', '.join(SCALES)}")
@@ -168,7 +197,17 @@ def main(argv: list[str] | None = None) -> int:
         help="burst on a fresh server at 10k (0 skips; rounds: --burst-rounds)",
     )
     parser.add_argument("--burst-rounds", type=int, default=3)
+    parser.add_argument(
+        "--only",
+        choices=["burst"],
+        help="run only this part: 'burst' skips the cold-start processes and prints only the burst table "
+        "(at 10k whatever --scales says; the 10k data root is generated, or reused from --keep)",
+    )
     args = parser.parse_args(argv)
+    if args.only == "burst":
+        if args.sessions <= 0:
+            parser.error("--only burst needs --sessions above 0")
+        return burst_only(args)
     rows: list[tuple[Scale, dict[str, Figure]]] = []
     with tempfile.TemporaryDirectory(prefix="stancemap-coldstart-") as scratch:
         base = args.keep or Path(scratch)
@@ -198,13 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{title}\n")
         print("\n".join(lines))
     if bursts:
-        print(
-            f"\n{args.sessions} sessions at once on a freshly started server, 10,000 stances "
-            f"({args.burst_rounds} rounds, medians)\n"
-        )
-        print("| checkout | p95 s | server answered after s |\n|---|---|---|")
-        for name, (p95, answered) in bursts.items():
-            print(f"| {name} | {p95:.2f} | {answered:.1f} |")
+        print_bursts(bursts, args.sessions, args.burst_rounds)
     return 0
 
 

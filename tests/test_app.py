@@ -25,6 +25,7 @@ from stancemap.derive.matrix import LEVEL_COLOURS, NO_POSITION
 from stancemap.model.codebook import KIND_LABELS, KIND_MEANINGS, LEVEL_MEANINGS
 from stancemap.model.dataset import Dataset
 from stancemap.model.schema import EVIDENCE_KINDS, LEVELS
+from stancemap.ui import matrix_view
 from stancemap.ui.data import ROOT_VARIABLE, fingerprint
 from stancemap.ui.matrix_view import FILLED_MAX_CELLS
 from stancemap.ui.state import Known, ViewState, parse_query, to_query
@@ -482,3 +483,42 @@ def test_a_large_matrix_colours_each_cell_by_a_label_and_still_drills_down(
     party_id, issue_id = expected.axes.cell_at(row, party) or ("", "")
     assert at.query_params == {"party": party_id, "issue": issue_id}
     assert f"{data.parties[party_id].name} on {data.issues[issue_id].title}" in html(at)
+
+
+def test_sessions_draw_a_large_matrix_from_one_shared_build_of_its_column_settings(
+    large_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every run of every session draws the matrix; its label settings (each column's texts and colours) are
+    built once per data set and filter, and st.dataframe's per-run copy of them leaves the shared ones as
+    built. Filters no other test uses, so the one build is this test's."""
+    monkeypatch.setenv(ROOT_VARIABLE, str(large_root))
+    today = dt.date.today()
+    data, _ = load_dataset(large_root, today=today)
+    chosen = tuple(data.parties)[:3]
+    built: list[dict[str, Any]] = []
+    build = matrix_view._label_columns
+
+    def counted(drawn: Matrix) -> dict[str, Any]:
+        built.append(build(drawn))
+        return built[-1]
+
+    monkeypatch.setattr(matrix_view, "_label_columns", counted)
+    params = {"parties": ",".join(chosen), "direct": "1"}
+    first, second = run(params), run(params)
+    first.run()
+    second.run()
+    drawn = [
+        json.loads(next(df for df in at.dataframe if df.key == "matrix").proto.columns)
+        for at in (first, second)
+    ]
+    assert len(built) == 1
+    assert drawn[0] == drawn[1]
+    expected = build_matrix(
+        data, parties=chosen, issues=tuple(data.issues), as_of=None, quoted_only=True, today=today
+    )
+    assert built[0] == build(expected)  # as built: four runs drawing it changed nothing in it
+    for party, (options, colours) in expected.colours.items():
+        config = drawn[0][party]["type_config"]
+        assert config["options"] == [
+            {"value": text, "color": colour} for text, colour in zip(options, colours, strict=True)
+        ]
