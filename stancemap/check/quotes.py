@@ -348,12 +348,11 @@ def _search(
             if found < 0:
                 return None
             last = found + len(part) - 1
-            start = (
-                found + shifts[bisect_right(breaks, found) - 1]
-            )  # _View.original, inlined: it runs per find
+            # _View.original, SourceText.paragraph_at and _paragraph_of inlined: this runs for every find.
+            start = found + shifts[bisect_right(breaks, found) - 1]
             end = last + shifts[bisect_right(breaks, last) - 1] + 1
             if within_paragraph:
-                index = bisect_right(starts, start) - 1  # SourceText.paragraph_at and _paragraph_of, inlined
+                index = bisect_right(starts, start) - 1
                 if index >= 0:
                     paragraph = paragraphs_of[index]
                     if end <= paragraph.end and paragraph.kind != "boilerplate":

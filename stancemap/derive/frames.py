@@ -7,7 +7,7 @@ outlook, change, strength) goes in analysis.py, and the flat evidence export in 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -67,6 +67,7 @@ class Matrix:
     labels: pa.Table
     colours: dict[str, tuple[list[str], list[str]]]  # per column: its distinct texts and their colours
     axes: Axes
+    filters: Hashable  # what it was built for: the key of what is derived from it, once per data set
 
 
 # Marks a stance shown from the previous version of its file, because the file on disk has problems.
@@ -159,7 +160,7 @@ def _build_matrix(data: Dataset, chosen: _Filters) -> Matrix:
         level_of = dict(zip(text[name], levels[name], strict=True))
         colours[str(name)] = (list(level_of), [label_colour(level) for level in level_of.values()])
     axes = Axes(tuple(issues), tuple(parties), tuple(str(name) for name in text.columns))
-    return Matrix(text, levels, css, labels, colours, axes)
+    return Matrix(text, levels, css, labels, colours, axes, chosen)
 
 
 def label_colour(level: str) -> str:

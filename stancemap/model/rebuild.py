@@ -1,9 +1,9 @@
 """Validated records rebuilt from their JSON dump without validating again: a load replayed from its cache.
 
-Only for dumps this loader version made of records it validated (check/load_cache.py keys each entry by the
-loader's source and signs it), so the dump holds what validation produced. A record is rebuilt as pickle
-rebuilds one (``__new__`` and ``__setstate__``), with the fields it was given and its defaults, so it
-equals the validated record; tests/test_load_cache.py compares whole data sets.
+Only for dumps this loader version made of records it validated, kept where nothing else can write them (the
+cache that will replay a whole load is not built yet; docs/performance.md), so the dump holds what validation
+produced. A record is rebuilt as pickle rebuilds one (``__new__`` and ``__setstate__``), with the fields it
+was given and its defaults, so it equals the validated record (tests/test_rebuild.py, every bundled record).
 """
 
 from __future__ import annotations

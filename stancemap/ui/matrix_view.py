@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
 from dataclasses import replace
 from typing import Any
 
 import streamlit as st
+from streamlit.elements.lib.column_types import ColumnConfig
 
 from stancemap.derive.frames import ISSUE_COLUMN, Axes, Matrix, build_matrix
 from stancemap.derive.matrix import current
@@ -65,11 +65,13 @@ class _LabelColumn(dict[str, Any]):
         return {**self, "type_config": {**self["type_config"]}}
 
 
+def _issue_column() -> ColumnConfig:
+    return st.column_config.TextColumn("Issue", width=ISSUE_WIDTH, pinned=True)
+
+
 def _label_columns(matrix: Matrix) -> dict[str, Any]:
     """The column settings of the coloured-label table: each party column's texts with their colours."""
-    columns: dict[str, Any] = {
-        ISSUE_COLUMN: st.column_config.TextColumn("Issue", width=ISSUE_WIDTH, pinned=True)
-    }
+    columns: dict[str, Any] = {ISSUE_COLUMN: _issue_column()}
     for name, (options, colours) in matrix.colours.items():
         column = _LabelColumn(
             st.column_config.MultiselectColumn(width=PARTY_WIDTH, options=options, color=colours)
@@ -79,18 +81,19 @@ def _label_columns(matrix: Matrix) -> dict[str, Any]:
     return columns
 
 
-def _drawn(data: Dataset, matrix: Matrix, filters: Hashable, *, filled: bool) -> tuple[Any, dict[str, Any]]:
+def _drawn(data: Dataset, matrix: Matrix, *, filled: bool) -> tuple[Any, dict[str, Any]]:
     """The table to draw and its column settings: filled cells, or coloured labels (see FILLED_MAX_CELLS).
 
-    The label settings are built once per data set and `filters` (the key the matrix was built under), like
-    the matrix itself, and shared by every run of every session: building them took 2 to 4 ms of each run.
+    The label settings are built once per data set and the filters the matrix was built for, like the matrix
+    itself, and shared by every run of every session: building them took 2 to 4 ms of each run.
     """
     if filled:
-        issue = st.column_config.TextColumn("Issue", width=ISSUE_WIDTH, pinned=True)
-        columns: dict[str, Any] = {"_index": issue}
+        columns: dict[str, Any] = {"_index": _issue_column()}
         columns |= {name: st.column_config.TextColumn(width=PARTY_WIDTH) for name in matrix.axes.names}
         return matrix.text.style.apply(lambda _: matrix.css, axis=None), columns
-    return matrix.labels, data.derived(("matrix label columns", filters), lambda: _label_columns(matrix))
+    return matrix.labels, data.derived(
+        ("matrix label columns", matrix.filters), lambda: _label_columns(matrix)
+    )
 
 
 def _close_evidence() -> None:
@@ -118,7 +121,6 @@ def show(data: Dataset, today: dt.date) -> None:
     matrix = build_matrix(
         data, parties=parties, issues=issues, as_of=state.as_of, quoted_only=state.direct, today=today
     )
-    filters = (parties, issues, state.as_of, state.direct, today)
     _adopt_selection(matrix.axes)
     state = controls.state()
 
@@ -135,7 +137,7 @@ def show(data: Dataset, today: dt.date) -> None:
         # Draw the focused cell as selected, e.g. after opening a link or changing a filter.
         st.session_state[MATRIX_KEY] = {"selection": {"rows": [], "columns": [], "cells": selection}}
     filled = len(data.parties) * len(data.issues) <= FILLED_MAX_CELLS
-    table, columns = _drawn(data, matrix, filters, filled=filled)
+    table, columns = _drawn(data, matrix, filled=filled)
     st.dataframe(
         table,
         key=MATRIX_KEY,
