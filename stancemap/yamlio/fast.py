@@ -147,6 +147,16 @@ def _ordinary(text: str) -> bool:
             if not _in_safe_comment(text, found.start()):
                 return False
             found = pattern.search(text, text.find("\n", found.start()) + 1 or len(text))
+    # A flow collection that runs on past its line: libyaml refuses a key split across those lines, which
+    # rapidyaml joins ("{p\n  arty: 0}"). A line whose brackets do not balance goes the precise way.
+    for opener in "{[":
+        at = text.find(opener)
+        while at >= 0:
+            start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+            line = text[start:] if end < 0 else text[start:end]
+            if line.count("{") + line.count("[") != line.count("}") + line.count("]"):
+                return False
+            at = -1 if end < 0 else text.find(opener, end)
     # A trailing comment could have cut a plain value short, unless it follows a key or a one-word value.
     at = text.find(" #")
     while at >= 0:
