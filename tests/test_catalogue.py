@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import stancemap.check.files as files_module
-import stancemap.check.load as load_module
+import stancemap.check.stages as load_module
 from stancemap.check.load import ROOT, load_dataset
 from stancemap.model.dataset import Dataset, StanceRecord
 from stancemap.model.problems import Problem, StancemapError

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from stancemap.check.load import STAGES, load_dataset
+from stancemap.check.load import load_dataset
+from stancemap.check.stages import STAGES
 from stancemap.model.problems import Problem, Problems
 from stancemap.model.schema import Source, Stance
 from stancemap.yamlio.parse import parse_yaml

@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 
 from stancemap import cli
+from stancemap.check.checked_files import CacheSession
+from stancemap.check.context import LoadContext
 from stancemap.check.load import load_dataset
 from stancemap.check.record_cache import CACHE_VARIABLE, RecordCache
+from stancemap.check.stages import STAGES
 from stancemap.model.dataset import Dataset
 from stancemap.model.problems import Problem
 from tests.conftest import TODAY, copy_data
@@ -33,11 +36,14 @@ def _entries(cache: RecordCache) -> list[Path]:
     return sorted((cache.folder / "checked").glob("*.json"))
 
 
+def _forget_loads(cache: RecordCache) -> None:
+    """Remove the kept whole loads (replay.py), so the next load reads its files through the checked ones."""
+    shutil.rmtree(cache.folder / "loads", ignore_errors=True)
+
+
 def _hits(cache: RecordCache, root: Path) -> set[str]:
     """The files a load of `root` took from the cache."""
-    session = cache.session()
-    from stancemap.check.context import LoadContext
-    from stancemap.check.load import STAGES
+    session = CacheSession(cache)
 
     context = LoadContext(root, TODAY, cache=session)
     for _name, stage in STAGES:
@@ -121,21 +127,23 @@ def _rewrite(entry: Path, change: callable) -> None:  # type: ignore[valid-type]
     entry.write_bytes(change(entry.read_bytes()))
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [
-        pytest.param(lambda raw: raw[: len(raw) // 2], id="truncated"),
-        pytest.param(lambda raw: b"", id="empty"),
-        pytest.param(lambda raw: b"\x00\xff" * 50, id="garbage"),
-        pytest.param(lambda raw: raw.split(b"\n", 1)[1], id="unsigned"),
-    ],
-)
+# Ways a cache entry is found damaged: cut short by a crash, emptied, overwritten, stripped of its signature.
+DAMAGES = [
+    pytest.param(lambda raw: raw[: len(raw) // 2], id="truncated"),
+    pytest.param(lambda raw: b"", id="empty"),
+    pytest.param(lambda raw: b"\x00\xff" * 50, id="garbage"),
+    pytest.param(lambda raw: raw.split(b"\n", 1)[1], id="unsigned"),
+]
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
 def test_a_damaged_entry_is_ignored_and_rebuilt(data_copy: Path, cache: RecordCache, damage: object) -> None:
     plain, _ = _load(data_copy, None)
     _load(data_copy, cache)
     for entry in _entries(cache):
         _rewrite(entry, damage)  # type: ignore[arg-type]
     assert _hits(cache, data_copy) == set()
+    _forget_loads(cache)
     again, problems = _load(data_copy, cache)
     assert problems == [] and _summary(again) == _summary(plain)
     assert _hits(cache, data_copy) >= {r.origin.path for r in plain.stances}  # rebuilt
@@ -155,6 +163,7 @@ def test_an_edited_quote_in_an_entry_is_not_trusted(data_copy: Path, cache: Reco
             edited += 1
     assert edited
     assert record.origin.path not in _hits(cache, data_copy)
+    _forget_loads(cache)
     data, problems = _load(data_copy, cache)
     assert problems == []
     assert _summary(data) == _summary(plain)

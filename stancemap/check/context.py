@@ -15,7 +15,7 @@ from stancemap.model.problems import Problem
 StanceKey = tuple[str, str, str]  # party, issue, as_of: two stances with one key would be drawn as one
 
 if TYPE_CHECKING:
-    from stancemap.check.record_cache import CacheSession
+    from stancemap.check.checked_files import CacheSession
 
 
 @dataclass
@@ -32,7 +32,7 @@ class LoadContext:
     data: Dataset = field(default_factory=Dataset)
     problems: list[Problem] = field(default_factory=list)
     stance_keys: dict[StanceKey, Origin] = field(default_factory=dict)
-    cache: CacheSession | None = None  # checked files kept on disk (record_cache.py); None reads every file
+    cache: CacheSession | None = None  # checked files kept on disk (checked_files.py); None reads every file
 
     @property
     def validation(self) -> dict[str, object]:

@@ -1,12 +1,10 @@
-"""Checked data files kept on disk, so a restart re-reads only the files that changed.
+"""The cache folder: checked data files (checked_files.py) and whole loads (replay.py), kept on disk so a
+restart re-reads only what changed.
 
-An entry is found by the sha256 of a data file's bytes, its path and the loader's own version (a hash of the
-source of stancemap/model, yamlio and check). It holds the file's parsed value, the line of each record, and
-where each of its quotes was found, with the sha256 of each source it was found in. Only files that loaded
-without a problem are kept. A hit skips the YAML parse and the search for each quote; everything else runs
-as on a miss (pydantic validates every record, every rule across files is applied), and each cached quote
-place is checked against the source text before use. Entries are JSON signed with HMAC-SHA256 under a key
-kept in the cache folder: a truncated, edited or foreign entry fails the check and is rebuilt, never trusted.
+Every entry is found by the loader's own version (a hash of the source of stancemap/model, yamlio and check,
+and paths.py) with what it was made from. Entries are JSON signed with HMAC-SHA256 under a key kept in the
+folder, which is private (0700): a truncated, edited or foreign entry fails the check and is rebuilt, never
+trusted.
 """
 
 from __future__ import annotations
@@ -18,16 +16,10 @@ import json
 import os
 import secrets
 import tempfile
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from stancemap.check.quotes import checked_match, fits, remember_match
-from stancemap.model.dataset import Dataset, QuoteMatch
-from stancemap.model.problems import NodePath, Problem
 from stancemap.model.sourcetext import SourceText
-from stancemap.yamlio.doc import YamlDoc
-from stancemap.yamlio.fast import item_marks_known, lazy_doc
 
 CACHE_VARIABLE = "STANCEMAP_CACHE_DIR"
 _MAGIC = b"stancemap-checked-file 1 "
@@ -36,11 +28,12 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 
 @cache
 def loader_version() -> str:
-    """A hash of the loader's source (model, yamlio, check): any edit there makes every entry stale."""
+    """A hash of the loader's source (model, yamlio, check and paths.py): an edit makes entries stale."""
     digest = hashlib.sha256()
     for folder in ("model", "yamlio", "check"):
         for path in sorted((_PACKAGE / folder).glob("*.py")):
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update((_PACKAGE / "paths.py").read_bytes())
     return digest.hexdigest()
 
 
@@ -90,10 +83,6 @@ class RecordCache:
             return None
         return cls(folder, key)
 
-    def session(self) -> CacheSession:
-        """What one load reads from and adds to the cache."""
-        return CacheSession(self)
-
     def entry_path(self, rel: str, sha256: str) -> Path:
         name = hashlib.sha256(f"{loader_version()}\0{rel}\0{sha256}".encode()).hexdigest()
         return self.folder / "checked" / f"{name}.json"
@@ -139,109 +128,6 @@ class RecordCache:
 
     def _sign(self, body: bytes) -> bytes:
         return hmac.new(self._key, body, hashlib.sha256).hexdigest().encode()
-
-
-@dataclass
-class _Seen:
-    sha256: str
-    doc: YamlDoc | None = None
-    hit: bool = False
-
-
-@dataclass
-class CacheSession:
-    """One load's use of the cache: the files it looked up, and which it found."""
-
-    cache: RecordCache
-    seen: dict[str, _Seen] = field(default_factory=dict)
-
-    def lookup(self, rel: str, text: str, data: Dataset) -> YamlDoc | None:
-        """The cached doc of this file's text, its quote places put where the quote check finds them."""
-        sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        self.seen[rel] = _Seen(sha256)
-        entry = self.cache.read(rel, sha256)
-        if entry is None:
-            return None
-        try:
-            doc = self._doc(rel, text, entry, data)
-        except (KeyError, TypeError, ValueError):  # signed by us but not in our shape: not used
-            return None
-        if doc is not None:
-            self.seen[rel].hit = True
-        return doc
-
-    def _doc(self, rel: str, text: str, entry: dict[str, object], data: Dataset) -> YamlDoc | None:
-        sources = entry["sources"]
-        assert isinstance(sources, dict)
-        for sid, sha256 in sources.items():
-            if sid not in data.texts or text_sha256(data.texts[sid]) != sha256:
-                return None  # a cited source changed or is gone: its quotes must be searched again
-        confirmed: list[tuple[str, SourceText, QuoteMatch]] = []
-        for sid, quote, spans, paragraphs in entry["quotes"]:  # type: ignore[attr-defined]
-            match = QuoteMatch(tuple(map(tuple, spans)), tuple(paragraphs))
-            if not fits(match, data.texts[sid]):
-                return None
-            confirmed.append((quote, data.texts[sid], match))
-        for quote, source, match in confirmed:
-            remember_match(quote, source, match)
-        marks: dict[NodePath, tuple[int, int]] = {
-            (key, int(index)): (int(line), int(col))
-            for key, index, line, col in entry["marks"]  # type: ignore[attr-defined]
-        }
-        return lazy_doc(text, rel, entry["value"], marks)
-
-    def note(self, rel: str, doc: YamlDoc) -> None:
-        """The doc this load uses for `rel` (stored at the end if the file loads without a problem)."""
-        if rel in self.seen:
-            self.seen[rel].doc = doc
-
-    def store(self, data: Dataset, problems: list[Problem]) -> None:
-        """Write an entry for each file looked up, missed and loaded without a problem."""
-        with_problems = {problem.path for problem in problems}
-        for rel, seen in self.seen.items():
-            if seen.hit or seen.doc is None or rel in with_problems:
-                continue
-            entry = _entry(seen.doc, data)
-            if entry is not None:
-                self.cache.write(rel, seen.sha256, entry)
-
-
-def _entry(doc: YamlDoc, data: Dataset) -> dict[str, object] | None:
-    """What to keep of a clean file: None for one the fast parser did not read (odd files are re-read)."""
-    marks = item_marks_known(doc)
-    if marks is None:
-        return None
-    quotes: list[list[object]] = []
-    sources: dict[str, str] = {}
-    for sid, quote in _quotes(doc.value):
-        source = data.texts.get(sid)
-        match = checked_match(quote, source) if source is not None else None
-        if source is None or match is None:
-            return None
-        sources[sid] = text_sha256(source)
-        quotes.append([sid, quote, [list(span) for span in match.spans], list(match.paragraphs)])
-    return {
-        "sources": sources,
-        "quotes": quotes,
-        "marks": [[path[0], path[1], line, col] for path, (line, col) in marks.items()],
-        "value": doc.value,
-    }
-
-
-def _quotes(value: object) -> list[tuple[str, str]]:
-    """(source, quote) of every mapping in `value` that has both as text: evidence and events."""
-    found: list[tuple[str, str]] = []
-    pending = [value]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, dict):
-            source, quote = node.get("source"), node.get("quote")
-            if isinstance(source, str) and isinstance(quote, str):
-                found.append((source, quote))
-            pending.extend(node.values())
-        elif isinstance(node, list):
-            pending.extend(node)
-    return found
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
