@@ -42,6 +42,7 @@ from stancemap.paths import MAX_FILE_BYTES
 
 FOLDERS = ("seeds", "positions")  # everything a load reads is in these (paths.LAYOUT)
 _FORMAT = 1
+_INPUTS = "inputs"
 
 
 @cache
@@ -179,11 +180,13 @@ class Replay:
 
     def _lookup(self, inputs: Inputs, fallback: Mapping[str, str]) -> tuple[Dataset, list[Problem]] | None:
         body = self.cache.read_signed(self.path)
-        if body is None:
+        # The digest is the entry's first field: an entry about other inputs is known before it is parsed.
+        if body is None or not body.startswith(b'{"%s":"%s"' % (_INPUTS.encode(), inputs.digest.encode())):
             return None
         try:
             entry = json.loads(body)
-            if entry["inputs"] != inputs.digest:
+            del body
+            if entry[_INPUTS] != inputs.digest:
                 return None
             for rel, digest in entry["fallback"].items():
                 if _sha256_of(fallback.get(rel)) != digest:
@@ -196,11 +199,15 @@ class Replay:
         """Keep the result of this full load, if its inputs were pinned down and did not change during it."""
         if self.inputs is None or data.stale:
             return
-        entry = _entry(data, problems, self.inputs.raw)
+        # Read again: what changed while the load ran is not what it read. The bytes read now are the ones
+        # the load read when the digests agree (a replay that failed half-way has used up the first ones).
         after = read_inputs(self.root, self.today)
-        if entry is None or after is None or after.digest != self.inputs.digest:
+        if after is None or after.digest != self.inputs.digest:
             return
-        entry = {"inputs": self.inputs.digest, "fallback": self.fallback.digests(), **entry}
+        entry = _entry(data, problems, after.raw)
+        if entry is None:
+            return
+        entry = {_INPUTS: self.inputs.digest, "fallback": self.fallback.digests(), **entry}
         try:
             body = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         except UnicodeEncodeError:  # a file name that is not UTF-8: such a load is not kept
@@ -255,11 +262,11 @@ def _stance_runs(stances: list[StanceRecord]) -> list[list[object]]:
 
 
 def _rebuilt(entry: dict[str, Any], raw: dict[str, bytes]) -> tuple[Dataset, list[Problem]]:
-    """The dataset and problems an entry holds; raises KeyError, TypeError or ValueError for one that does
-    not fit this loader."""
+    """The dataset and problems an entry holds, the texts decoded from (and taken out of) `raw`; raises
+    KeyError, TypeError or ValueError for an entry that does not fit this loader."""
     data, rows = Dataset(), Rows()
     for rel, without_bom in entry["clean"]:
-        data.clean[rel] = _text(raw[rel], bool(without_bom))
+        data.clean[rel] = _text(raw.pop(rel), bool(without_bom))  # the bytes are freed as they are decoded
     for sid, values in entry["sources"]:
         data.sources[sid] = rows.rebuild(Source, values)
     for sid, rel, paragraphs in entry["texts"]:
