@@ -2,7 +2,7 @@
 
 At each scale, runs in fresh processes, interleaved round by round so a busy machine slows each alike:
 the floor (benchmarks/floor.py), `python -m stancemap validate --no-cache ROOT` (every file checked), and
-`python -m stancemap validate ROOT` with its cache of checked records warm (a restart with nothing changed).
+`python -m stancemap validate ROOT` with its cache warm (a restart with nothing changed: the load is replayed).
 With --baseline DIR (a checkout of another version, e.g. main), its `python -m stancemap validate ROOT`
 runs in the same rounds, for a before/after from one run. Prints medians of wall time and of CPU time (user
 + system of the process, which a busy machine inflates less), ratios to the floor, each process's peak RSS,
@@ -34,7 +34,8 @@ SCALES = {
 }
 IMPORTS = {
     "floor": "import hashlib, json, re, ryml",
-    "validate": "import stancemap.cli, stancemap.check.load",
+    # What `validate --no-cache` imports: the stages and the checked-files cache load only on a full load.
+    "validate": "import stancemap.cli, stancemap.check.stages, stancemap.check.checked_files",
 }
 
 
