@@ -2,7 +2,7 @@
 
 At each scale, runs in fresh processes, interleaved round by round so a busy machine slows each alike:
 the floor (benchmarks/floor.py), `python -m stancemap validate --no-cache ROOT` (every file checked), and
-`python -m stancemap validate ROOT` with its cache warm (a restart with nothing changed: the load is replayed).
+`python -m stancemap validate ROOT` with its cache warm (a restart with nothing changed: a replayed load).
 With --baseline DIR (a checkout of another version, e.g. main), its `python -m stancemap validate ROOT`
 runs in the same rounds, for a before/after from one run. Prints medians of wall time and of CPU time (user
 + system of the process, which a busy machine inflates less), ratios to the floor, each process's peak RSS,
