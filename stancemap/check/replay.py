@@ -68,16 +68,18 @@ def _runtime() -> str:
 
 @dataclass(frozen=True)
 class Inputs:
-    """The digest of a load's inputs on disk, and the bytes of each file it read to make it."""
+    """The digest of a load's inputs on disk, the sha256 of each file, and (when asked for) its bytes."""
 
     digest: str
+    sha256: dict[str, str]
     raw: dict[str, bytes]
 
 
-def read_inputs(root: Path, today: dt.date) -> Inputs | None:
+def read_inputs(root: Path, today: dt.date, *, keep_bytes: bool) -> Inputs | None:
     """The inputs of a load of `root` on `today`; None when one of them cannot be pinned down by its bytes."""
     lines = [f"format {_FORMAT}", os.fspath(root.resolve()), today.isoformat(), loader_version(), _runtime()]
     raw: dict[str, bytes] = {}
+    sha256: dict[str, str] = {}
     listed: list[str] = []
     pending: list[str] = []
     try:
@@ -97,14 +99,17 @@ def read_inputs(root: Path, today: dt.date) -> Inputs | None:
                     if entry.is_dir(follow_symlinks=False):
                         pending.append(rel)
                     elif entry.is_file(follow_symlinks=False):
-                        data = raw[rel] = _read_regular(entry.path)
-                        listed.append(f"{rel}\0{hashlib.sha256(data).hexdigest()}")
+                        data = _read_regular(entry.path)
+                        sha256[rel] = hashlib.sha256(data).hexdigest()
+                        listed.append(f"{rel}\0{sha256[rel]}")
+                        if keep_bytes:
+                            raw[rel] = data
                     else:
                         return None
     except OSError:
         return None
     digest = hashlib.sha256("\n".join([*lines, *sorted(listed)]).encode("utf-8", "surrogateescape"))
-    return Inputs(digest.hexdigest(), raw)
+    return Inputs(digest.hexdigest(), sha256, raw)
 
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | os.O_CLOEXEC
@@ -168,9 +173,12 @@ class Replay:
 
     @classmethod
     def open(cls, cache: RecordCache, root: Path, today: dt.date, fallback: Mapping[str, str]) -> Replay:
-        replay = cls(cache, root, today, read_inputs(root, today), ConsultedVersions(fallback))
+        replay = cls(
+            cache, root, today, read_inputs(root, today, keep_bytes=True), ConsultedVersions(fallback)
+        )
         if replay.inputs is not None:
             replay.found = replay._lookup(replay.inputs, fallback)
+            replay.inputs.raw.clear()  # decoded into the replayed texts, or not needed by a full load
         return replay
 
     @property
@@ -199,20 +207,18 @@ class Replay:
         """Keep the result of this full load, if its inputs were pinned down and did not change during it."""
         if self.inputs is None or data.stale:
             return
-        # Read again: what changed while the load ran is not what it read. The bytes read now are the ones
-        # the load read when the digests agree (a replay that failed half-way has used up the first ones).
-        after = read_inputs(self.root, self.today)
+        after = read_inputs(
+            self.root, self.today, keep_bytes=False
+        )  # what changed during the load was not read
         if after is None or after.digest != self.inputs.digest:
             return
-        entry = _entry(data, problems, after.raw)
+        entry = _entry(data, problems, after.sha256)
         if entry is None:
             return
         entry = {_INPUTS: self.inputs.digest, "fallback": self.fallback.digests(), **entry}
-        try:
-            body = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        except UnicodeEncodeError:  # a file name that is not UTF-8: such a load is not kept
-            return
-        self.cache.write_signed(self.path, body)
+        # ASCII JSON: its text takes a byte a character in memory, where one curly quote makes Python keep
+        # a whole text at two; the entry is written at the end of a load, when memory is at its peak.
+        self.cache.write_signed(self.path, json.dumps(entry, separators=(",", ":")).encode("ascii"))
 
 
 def _text(raw: bytes, without_bom: bool) -> str:
@@ -220,14 +226,21 @@ def _text(raw: bytes, without_bom: bool) -> str:
     return (raw[len(codecs.BOM_UTF8) :] if without_bom else raw).decode("utf-8")
 
 
-def _entry(data: Dataset, problems: list[Problem], raw: dict[str, bytes]) -> dict[str, Any] | None:
-    """The JSON form of a load's result; None when a text it holds is not one of the files as read."""
+def _entry(data: Dataset, problems: list[Problem], sha256: dict[str, str]) -> dict[str, Any] | None:
+    """The JSON form of a load's result; None when a text it holds is not one of the files (by their
+    sha256) decoded as _text decodes it."""
     clean: list[list[object]] = []
     for rel, text in data.clean.items():
-        without_bom = raw.get(rel, b"").startswith(codecs.BOM_UTF8) and not text.startswith("\ufeff")
-        if rel not in raw or _text(raw[rel], without_bom) != text:
+        try:
+            encoded = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: no file decodes to it
             return None
-        clean.append([rel, without_bom])
+        if sha256.get(rel) == hashlib.sha256(encoded).hexdigest():
+            clean.append([rel, False])
+        elif sha256.get(rel) == hashlib.sha256(codecs.BOM_UTF8 + encoded).hexdigest():
+            clean.append([rel, True])
+        else:
+            return None
     texts: list[list[object]] = []
     for sid, source_text in data.texts.items():
         rel = f"seeds/{data.sources[sid].file}" if sid in data.sources else ""
