@@ -1,4 +1,5 @@
 import gc
+import os
 import sys
 
 from stancemap.cli import main
@@ -9,6 +10,13 @@ from stancemap.yamlio.cache import CACHE
 # objects are left out of the interpreter's final collection).
 CACHE.disable()
 gc.disable()
-code = main()
+try:
+    code = main()
+    sys.stdout.flush()
+except BrokenPipeError:
+    # The reader of the output left (`... | head`): not an error of ours, and no traceback. The rest of the
+    # output goes nowhere, so the flush at exit cannot fail again (the recipe of Python's signal docs).
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    code = 1
 gc.freeze()
 sys.exit(code)

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -48,6 +49,25 @@ def test_validate_passes_on_the_bundled_data() -> None:
     result = run_cli("validate")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("0 problems; loaded 5 sources, 4 parties")
+
+
+def test_output_to_a_reader_that_left_ends_without_a_traceback() -> None:
+    """`python -m stancemap export | head`: the pipe closes before the output is written."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "stancemap", "export", "--format", "csv"],
+            cwd=ROOT,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "BrokenPipeError" not in result.stderr, result.stderr
 
 
 def test_validate_fails_with_exit_1_and_path_line_col(data_copy: Path) -> None:
