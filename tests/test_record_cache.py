@@ -3,8 +3,11 @@ that is truncated, edited, foreign, of another loader version or about changed f
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,7 @@ from stancemap import cli
 from stancemap.check.checked_files import CacheSession
 from stancemap.check.context import LoadContext
 from stancemap.check.load import load_dataset
-from stancemap.check.record_cache import CACHE_VARIABLE, RecordCache
+from stancemap.check.record_cache import CACHE_VARIABLE, UNUSED_DAYS, RecordCache
 from stancemap.check.stages import STAGES
 from stancemap.model.dataset import Dataset
 from stancemap.model.problems import Problem
@@ -208,3 +211,48 @@ def test_validate_no_cache_writes_nothing(
     assert not list(folder.glob("checked/*.json"))
     assert cli.main(["validate", "--today", TODAY.isoformat(), str(data_copy)]) == 0
     assert list(folder.glob("checked/*.json"))
+
+
+def _age(path: Path, days: float) -> None:
+    then = time.time() - days * 24 * 60 * 60
+    os.utime(path, (then, then))
+
+
+def test_entries_unused_for_a_month_are_pruned(data_copy: Path, cache: RecordCache) -> None:
+    """A full load removes, once a day, the entries no load used for UNUSED_DAYS: an edited file's old
+    version and a deleted folder's kept load go, the entries the load used stay, and so does the key."""
+    _load(data_copy, cache)
+    path = _stance_file(data_copy)
+    old_version = cache.entry_path(path.relative_to(data_copy).as_posix(), _sha256(path))
+    everything = [*_entries(cache), *(cache.folder / "loads").glob("*.json")]
+    assert old_version in everything
+    for entry in everything:
+        _age(entry, UNUSED_DAYS + 1)
+    gone_root = cache.folder / "loads" / ("0" * 64 + ".json")  # the kept load of a folder since deleted
+    shutil.copy(everything[-1], gone_root)
+    _age(gone_root, UNUSED_DAYS + 1)
+    leftover = cache.folder / "checked" / ".tmp-crash"
+    leftover.write_bytes(b"half an entry")
+    _age(leftover, 2)
+    _age(cache.folder / "pruned", 2)
+    path.write_text(path.read_text(encoding="utf-8") + "\n")
+    _, problems = _load(data_copy, cache)  # a full load: the other files are used from their entries
+    assert problems == []
+    assert not old_version.exists() and not leftover.exists() and not gone_root.exists()
+    new_version = cache.entry_path(path.relative_to(data_copy).as_posix(), _sha256(path))
+    assert set(_entries(cache)) == {e for e in everything if e.parent.name == "checked"} - {old_version} | {
+        new_version
+    }
+    assert (cache.folder / "key").exists()
+    assert cache.prune() == []  # not again the same day
+
+
+def test_a_fresh_entry_is_never_pruned(data_copy: Path, cache: RecordCache) -> None:
+    _load(data_copy, cache)
+    entries = _entries(cache)
+    _age(cache.folder / "pruned", 2)
+    assert cache.prune() == [] and _entries(cache) == entries
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -56,8 +56,9 @@ def load_dataset(
         context = LoadContext(root, today, versions, cache=session)
         for _name, stage in STAGES:
             stage(context)
-        if session is not None:
+        if cache is not None and session is not None:
             session.store(context.data, context.problems)
+            cache.prune()
         for stale in context.data.stale.values():
             context.problems.extend(stale.problems)  # wrong on disk, though its last good version loaded
         problems = sorted(set(context.problems))

@@ -16,12 +16,20 @@ import json
 import os
 import secrets
 import tempfile
+import time
 from functools import cache
 from pathlib import Path
 
 from stancemap.model.sourcetext import SourceText
 
 CACHE_VARIABLE = "STANCEMAP_CACHE_DIR"
+UNUSED_DAYS = 30
+_DAY = 24 * 60 * 60
+# (folder, file pattern, age in seconds past which a file there is removed)
+_PRUNED = (
+    *((folder, "*.json", UNUSED_DAYS * _DAY) for folder in ("checked", "loads")),
+    *((folder, ".tmp-*", _DAY) for folder in ("checked", "loads")),
+)
 _MAGIC = b"stancemap-checked-file 1 "
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -110,7 +118,8 @@ class RecordCache:
         self.write_signed(self.entry_path(rel, sha256), body)
 
     def read_signed(self, path: Path) -> bytes | None:
-        """The body of the file at `path` when it is there and signed with this cache's key, else None."""
+        """The body of the file at `path` when it is there and signed with this cache's key, else None; an
+        entry read is marked used (its modification time), so `prune` keeps it."""
         try:
             raw = path.read_bytes()
         except OSError:
@@ -118,7 +127,28 @@ class RecordCache:
         head, _, body = raw.partition(b"\n")
         if not head.startswith(_MAGIC) or not hmac.compare_digest(head[len(_MAGIC) :], self._sign(body)):
             return None
+        with contextlib.suppress(OSError):
+            os.utime(path)
         return body
+
+    def prune(self) -> list[Path]:
+        """Remove the entries not used for UNUSED_DAYS and the temporary files a crash left, at most once a
+        day (each full load asks), so the folder does not grow with every version of every file; returns
+        what it removed."""
+        marker, now = self.folder / "pruned", time.time()
+        with contextlib.suppress(FileNotFoundError):
+            if now - marker.stat().st_mtime < _DAY:
+                return []
+        removed: list[Path] = []
+        with contextlib.suppress(OSError):
+            marker.touch()
+            for folder, pattern, age in _PRUNED:
+                for path in (self.folder / folder).glob(pattern):
+                    with contextlib.suppress(OSError):
+                        if now - path.stat().st_mtime > age:
+                            path.unlink()
+                            removed.append(path)
+        return removed
 
     def write_signed(self, path: Path, body: bytes) -> None:
         """`body` signed into `path`, whole or not at all; a cache that cannot be written only costs time."""
