@@ -324,6 +324,8 @@ def _match_row(match: QuoteMatch) -> list[int]:
 
 
 def _match(flat: list[int]) -> QuoteMatch:
+    if len(flat) == 3:  # one fragment, as most quotes are
+        return QuoteMatch(((flat[0], flat[1]),), (flat[2],))
     spans = tuple(zip(flat[0::3], flat[1::3], strict=True))
     return QuoteMatch(spans, tuple(flat[2::3]))
 
