@@ -157,7 +157,7 @@ class ConsultedVersions(Mapping[str, str]):
 
 
 def _sha256_of(text: str | None) -> str | None:
-    return None if text is None else hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+    return None if text is None else hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass
