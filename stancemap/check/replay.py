@@ -207,9 +207,8 @@ class Replay:
         """Keep the result of this full load, if its inputs were pinned down and did not change during it."""
         if self.inputs is None or data.stale:
             return
-        after = read_inputs(
-            self.root, self.today, keep_bytes=False
-        )  # what changed during the load was not read
+        # Read again: a file that changed while the load ran is not what the load read.
+        after = read_inputs(self.root, self.today, keep_bytes=False)
         if after is None or after.digest != self.inputs.digest:
             return
         entry = _entry(data, problems, after.sha256)
@@ -312,7 +311,7 @@ def _rebuilt(entry: dict[str, Any], raw: dict[str, bytes]) -> tuple[Dataset, lis
 
 # Quote places and paragraphs are written flat, a few numbers each in one list: JSON reads a list of
 # numbers faster than lists of lists, and a load has tens of thousands of each.
-KINDS: tuple[ParagraphKind, ...] = get_args(ParagraphKind)
+_KINDS: tuple[ParagraphKind, ...] = get_args(ParagraphKind)
 
 
 def _match_row(match: QuoteMatch) -> list[int]:
@@ -336,12 +335,12 @@ def _matches(matches: list[list[int]]) -> tuple[QuoteMatch, ...]:
 
 def _paragraph_row(paragraph: Paragraph) -> tuple[int, int, int, int]:
     repeat_of = -1 if paragraph.repeat_of is None else paragraph.repeat_of
-    return paragraph.start, paragraph.end, KINDS.index(paragraph.kind), repeat_of
+    return paragraph.start, paragraph.end, _KINDS.index(paragraph.kind), repeat_of
 
 
 def _paragraphs(flat: list[int]) -> tuple[Paragraph, ...]:
     fields = zip(flat[0::4], flat[1::4], flat[2::4], flat[3::4], strict=True)
     return tuple(
-        Paragraph(start, end, KINDS[kind], None if repeat_of < 0 else repeat_of)
+        Paragraph(start, end, _KINDS[kind], None if repeat_of < 0 else repeat_of)
         for start, end, kind, repeat_of in fields
     )
