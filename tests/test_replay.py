@@ -231,3 +231,14 @@ def test_one_entry_per_data_root(data_copy: Path, cache: RecordCache) -> None:
     (data_copy / STANCE_FILE).write_text(_stance_text(data_copy) + "\n")
     load_dataset(data_copy, today=TODAY, cache=cache)
     assert len(_entries(cache)) == 1 and _replayed(cache, data_copy)
+
+
+def test_last_good_versions_no_file_consults_do_not_stop_a_replay(
+    data_copy: Path, cache: RecordCache
+) -> None:
+    """The app passes the last good version of every file; a clean data set consults none of them, so a
+    restart replays the load the first start made with none."""
+    full = load_dataset(data_copy, today=TODAY, cache=cache)
+    versions = dict(full[0].clean)
+    assert _replayed(cache, data_copy, fallback=versions)
+    assert_same_load(load_dataset(data_copy, today=TODAY, fallback=versions, cache=cache), full)
