@@ -39,6 +39,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"{len(data.parties)} parties, {len(data.issues)} issues, {len(data.stances)} stances with "
         f"{evidence} verified quotes, {len(data.events)} events"
     )
+    if data.replayed:
+        summary += " (as at the last run: no file has changed since; --no-cache checks everything again)"
     print(summary, file=sys.stderr if problems else sys.stdout)
     return 1 if problems else 0
 

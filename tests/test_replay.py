@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate
+from stancemap import cli
 from stancemap.check.load import load_dataset
-from stancemap.check.record_cache import RecordCache
+from stancemap.check.record_cache import CACHE_VARIABLE, RecordCache
 from stancemap.check.replay import Replay
 from stancemap.model.dataset import Dataset
 from stancemap.model.problems import Problem
@@ -242,3 +243,21 @@ def test_last_good_versions_no_file_consults_do_not_stop_a_replay(
     versions = dict(full[0].clean)
     assert _replayed(cache, data_copy, fallback=versions)
     assert_same_load(load_dataset(data_copy, today=TODAY, fallback=versions, cache=cache), full)
+
+
+def test_validate_says_when_it_replayed(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run that checked nothing says so, and how to check everything again."""
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cli-cache"))
+    command = ["validate", "--today", TODAY.isoformat(), str(data_copy)]
+    summaries = []
+    for extra in ([], [], ["--no-cache"]):
+        assert cli.main([*command[:1], *extra, *command[1:]]) == 0
+        summaries.append(capsys.readouterr().out.strip().splitlines()[-1])
+    first, second, uncached = summaries
+    assert (
+        second
+        == first + " (as at the last run: no file has changed since; --no-cache checks everything again)"
+    )
+    assert uncached == first and first.startswith("0 problems; loaded")

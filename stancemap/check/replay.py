@@ -306,6 +306,7 @@ def _rebuilt(entry: dict[str, Any], raw: dict[str, bytes]) -> tuple[Dataset, lis
     data.broken_issues.update(entry["broken_issues"])
     data.unread.update(entry["unread"])
     problems = [Problem(path, line, col, message) for path, line, col, message in entry["problems"]]
+    data.replayed = True
     return data, problems
 
 

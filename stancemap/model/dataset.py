@@ -94,6 +94,8 @@ class Dataset:
     stale: dict[str, StaleFile] = field(default_factory=dict)
     # The text of each file whose version on disk loaded without a problem: the next last good version.
     clean: dict[str, str] = field(default_factory=dict, repr=False)
+    # Whether this is a kept load replayed (check/replay.py): the same result, nothing checked again.
+    replayed: bool = field(default=False, init=False, compare=False)
     _derived: OrderedDict[Hashable, Any] = field(
         default_factory=OrderedDict, init=False, repr=False, compare=False
     )
