@@ -153,11 +153,14 @@ def healthy(port: int) -> bool:
 
 
 @contextlib.contextmanager
-def streamlit_server(root: Path, script: Path, repo: Path = REPO) -> Iterator[int]:
+def streamlit_server(
+    root: Path, script: Path, repo: Path = REPO, cache_folder: Path | None = None
+) -> Iterator[int]:
     """`streamlit run` on a free loopback port with the data root set; yields the port once healthy.
 
-    Each server has an empty cache of checked files, as on a first deploy: it checks every file itself.
-    `repo` is the checkout it runs from (its package and .streamlit/config.toml).
+    Each server has an empty cache, as on a first deploy: it checks every file itself; unless it is given a
+    `cache_folder` (as a restarted server has its own from before). `repo` is the checkout it runs from (its
+    package and .streamlit/config.toml).
     """
     port = free_port()
     cache = tempfile.TemporaryDirectory(prefix="stancemap-server-cache-")
@@ -165,7 +168,7 @@ def streamlit_server(root: Path, script: Path, repo: Path = REPO) -> Iterator[in
         **os.environ,
         "STANCEMAP_DATA_ROOT": str(root),
         "PYTHONPATH": str(repo),
-        "STANCEMAP_CACHE_DIR": cache.name,
+        "STANCEMAP_CACHE_DIR": str(cache_folder) if cache_folder is not None else cache.name,
     }
     command = [
         sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
