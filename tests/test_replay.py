@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -261,3 +262,27 @@ def test_validate_says_when_it_replayed(
         == first + " (as at the last run: no file has changed since; --no-cache checks everything again)"
     )
     assert uncached == first and first.startswith("0 problems; loaded")
+
+
+def test_a_keeper_keeps_the_load_after_it_returns(data_copy: Path, cache: RecordCache) -> None:
+    with ThreadPoolExecutor(max_workers=1) as keeper:
+        full = load_dataset(data_copy, today=TODAY, cache=cache, keeper=keeper)
+    assert _replayed(cache, data_copy)
+    assert_same_load(load_dataset(data_copy, today=TODAY, cache=cache), full)
+
+
+def test_the_app_keeps_its_load_for_the_next_start(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's read (stancemap/ui/data.py) keeps each full load on its writer thread, with the last good
+    versions it passes, and a restart replays it."""
+    from stancemap.ui import data as app_data
+
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "app-cache"))
+    versions = app_data.last_good(data_copy).fallback()
+    data, problems = app_data.read(data_copy, TODAY, versions)
+    app_data._keeper.submit(lambda: None).result()  # the writer has done what was queued before
+    cache = RecordCache.open(tmp_path / "app-cache")
+    assert cache is not None and _replayed(cache, data_copy, fallback=versions)
+    again, again_problems = app_data.read(data_copy, TODAY, versions)
+    assert again.replayed and again == data and list(again_problems) == list(problems)

@@ -7,7 +7,9 @@ is replayed instead (replay.py), and the parser and the checks are not even impo
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 from stancemap.check.gc_pause import gc_paused
@@ -17,6 +19,8 @@ from stancemap.model.dataset import Dataset
 from stancemap.model.problems import Problem, StancemapError
 from stancemap.paths import ROOT
 
+_LOG = logging.getLogger(__name__)
+
 
 def load_dataset(
     root: Path = ROOT,
@@ -24,6 +28,7 @@ def load_dataset(
     today: dt.date | None = None,
     fallback: Mapping[str, str] | None = None,
     cache: RecordCache | None = None,
+    keeper: Executor | None = None,
 ) -> tuple[Dataset, list[Problem]]:
     """Read every file under `root`; return what validated and every problem found, sorted by place.
 
@@ -33,7 +38,8 @@ def load_dataset(
 
     With a `cache`, a load whose inputs are all as they were at a load kept there is replayed from it
     (replay.py); otherwise files that loaded without problems before are not parsed again and their quotes
-    not searched again (checked_files.py), and every other check runs.
+    not searched again (checked_files.py), and every other check runs. A full load is kept for the next
+    before this returns, or by `keeper` after it (the app's: no visitor waits for the 7 MB write).
     """
     if not Path(root).is_dir():
         # Not a data problem: there is no data to report problems in (a wrong path or setting).
@@ -62,9 +68,17 @@ def load_dataset(
         for stale in context.data.stale.values():
             context.problems.extend(stale.problems)  # wrong on disk, though its last good version loaded
         problems = sorted(set(context.problems))
-        if replay is not None:
+        if replay is not None and keeper is not None:
+            keeper.submit(replay.keep, context.data, problems).add_done_callback(_report_failure)
+        elif replay is not None:
             replay.keep(context.data, problems)
     return context.data, problems
+
+
+def _report_failure(kept: Future[None]) -> None:
+    """A load kept in the background that failed: it only costs the next start its replay, so say so."""
+    if kept.exception() is not None:
+        _LOG.error("keeping the load for the next start failed", exc_info=kept.exception())
 
 
 __all__ = ["ROOT", "load_dataset"]

@@ -10,6 +10,7 @@ import os
 import threading
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import streamlit as st
@@ -24,6 +25,8 @@ from stancemap.ui.notices import show
 
 ROOT_VARIABLE = "STANCEMAP_DATA_ROOT"
 _LOG = logging.getLogger(__name__)
+# Keeps each full load for the next start (check/replay.py) after it is served: one thread, in order.
+_keeper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stancemap-keep")
 DATA_FOLDERS = ("seeds", "positions")
 
 Fingerprint = tuple[tuple[str, int, int], ...]
@@ -85,7 +88,9 @@ def read(
     try:
         gc.unfreeze()
         gc.collect()
-        data, problems = load_dataset(root, today=today, fallback=fallback, cache=RecordCache.open())
+        data, problems = load_dataset(
+            root, today=today, fallback=fallback, cache=RecordCache.open(), keeper=_keeper
+        )
         gc.freeze()
     finally:
         if was_enabled:
