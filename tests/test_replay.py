@@ -286,3 +286,9 @@ def test_the_app_keeps_its_load_for_the_next_start(
     assert cache is not None and _replayed(cache, data_copy, fallback=versions)
     again, again_problems = app_data.read(data_copy, TODAY, versions)
     assert again.replayed and again == data and list(again_problems) == list(problems)
+
+
+def test_the_kept_loads_are_private(data_copy: Path, cache: RecordCache) -> None:
+    load_dataset(data_copy, today=TODAY, cache=cache)
+    (entry,) = _entries(cache)
+    assert entry.parent.stat().st_mode & 0o077 == 0
