@@ -32,8 +32,8 @@ def row(record: BaseModel) -> list[Any]:
 
 
 class Rows:
-    """Records rebuilt from rows, for one replay: equal records of a model with only plain fields (a speaker
-    quoted a thousand times) come back as one object, as they are frozen, which saves time and memory."""
+    """Records rebuilt from rows, for one replay: equal records of a model whose fields all hold text (a
+    speaker quoted a thousand times) come back as one object, as they are frozen: less time and memory."""
 
     def __init__(self) -> None:
         self.shared: dict[tuple[Any, ...], BaseModel] = {}
