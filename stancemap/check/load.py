@@ -62,9 +62,9 @@ def load_dataset(
         context = LoadContext(root, today, versions, cache=session)
         for _name, stage in STAGES:
             stage(context)
-        if cache is not None and session is not None:
+        if session is not None:
             session.store(context.data, context.problems)
-            cache.prune()
+            session.cache.prune()
         for stale in context.data.stale.values():
             context.problems.extend(stale.problems)  # wrong on disk, though its last good version loaded
         problems = sorted(set(context.problems))

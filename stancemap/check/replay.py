@@ -20,7 +20,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import stat
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from stancemap.model.problems import Problem
 from stancemap.model.rebuild import Rows, row
 from stancemap.model.schema import Event, Issue, Party, Source, Stance
 from stancemap.model.sourcetext import Paragraph, ParagraphKind, SourceText
-from stancemap.paths import MAX_FILE_BYTES
+from stancemap.yamlio.reader import Refused, read_regular
 
 FOLDERS = ("seeds", "positions")  # everything a load reads is in these (paths.LAYOUT)
 _FORMAT = 1
@@ -98,40 +97,18 @@ def read_inputs(root: Path, today: dt.date, *, keep_bytes: bool) -> Inputs | Non
                     rel = f"{folder}/{entry.name}"
                     if entry.is_dir(follow_symlinks=False):
                         pending.append(rel)
-                    elif entry.is_file(follow_symlinks=False):
-                        data = _read_regular(entry.path)
+                    elif entry.is_file(follow_symlinks=False):  # listed unfollowed: not a link
+                        data = read_regular(entry.path)
                         sha256[rel] = hashlib.sha256(data).hexdigest()
                         listed.append(f"{rel}\0{sha256[rel]}")
                         if keep_bytes:
                             raw[rel] = data
                     else:
                         return None
-    except OSError:
+    except (OSError, Refused):
         return None
     digest = hashlib.sha256("\n".join([*lines, *sorted(listed)]).encode("utf-8", "surrogateescape"))
     return Inputs(digest.hexdigest(), sha256, raw)
-
-
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | os.O_CLOEXEC
-
-
-def _read_regular(path: str) -> bytes:
-    """The bytes of the regular file at `path`; OSError for anything else (a link or a pipe swapped in
-    since the listing, a file over the size limit)."""
-    fd = os.open(path, _OPEN_FLAGS)
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
-            raise OSError(f"{path}: not a regular file within the size limit")
-        chunks = [os.read(fd, info.st_size + 1)]
-        while chunks[-1] and sum(map(len, chunks)) <= MAX_FILE_BYTES:
-            chunks.append(os.read(fd, MAX_FILE_BYTES + 1 - sum(map(len, chunks))))
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
-    if len(data) > MAX_FILE_BYTES:
-        raise OSError(f"{path}: grew over the size limit while it was read")
-    return data
 
 
 class ConsultedVersions(Mapping[str, str]):

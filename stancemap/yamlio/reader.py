@@ -43,6 +43,15 @@ def read_bounded(path: Path, *, inside: Path | None = None, max_bytes: int = MAX
         real_inside = os.path.realpath(inside)
         if os.path.commonpath([real_inside, real]) != real_inside:
             raise Refused("outside")
+    return read_regular(real, max_bytes)
+
+
+def read_regular(real: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the regular file at `real`, which is not followed if it is a symlink, holding at most
+    `max_bytes`: for a caller that has resolved or listed the path itself (read_bounded, a folder walk).
+
+    Raises Refused, or the OSError the system gives (FileNotFoundError, PermissionError, ELOOP).
+    """
     info = os.stat(real)
     if not stat.S_ISREG(info.st_mode):
         raise Refused("not regular")
