@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.generate import Scale, generate
+from benchmarks.memory import run_measured
 
 REPO = Path(__file__).resolve().parent.parent
 # Stances grow ×10 then ×3; parties and issues with the square root (at most the generator's 348 titles).
@@ -49,18 +49,12 @@ class Figure:
 
 
 def run(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds and peak RSS (MB) of one fresh process; raises when it fails."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    code = os.waitstatus_to_exitcode(status)
-    stderr = process.stderr.read().decode() if process.stderr else ""
-    if process.stderr:
-        process.stderr.close()
-    if code != 0:
-        raise RuntimeError(f"{' '.join(command)} exited {code}: {stderr[-500:]}")
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    """Wall seconds, CPU seconds and peak RSS (MB) of one fresh process (benchmarks/memory.py); raises when it
+    fails."""
+    done = run_measured(command, env, cwd)
+    if done.code != 0:
+        raise RuntimeError(f"{' '.join(command)} exited {done.code}: {done.stderr[-500:]}")
+    return done.wall_s, done.cpu_s, done.rss_mb
 
 
 def measure(root: Path, rounds: int, cache: Path, baseline: Path | None) -> dict[str, Figure]:

@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import resource
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from benchmarks.memory import peak_rss_mb
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -42,7 +43,7 @@ def probe_load(root: Path) -> dict[str, object]:
         "problems": len(problems),
         "stances": len(data.stances),
         "quotes": sum(len(record.stance.evidence) for record in data.stances),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import resource
 import sys
 import time
 from pathlib import Path
+
+from benchmarks.memory import peak_rss_mb
 
 PARTS = ("stances: parse", "stances: schema", "stances: quotes")
 
@@ -63,11 +64,6 @@ def one(root: Path) -> dict[str, dict[str, float]]:
                 check_quote(evidence.quote, context.data.texts[evidence.source])
         figures[PARTS[2]] = time.perf_counter() - started
     return {"seconds": figures, "rss_mb": rss}
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident set so far, in MB (what benchmarks/coldstart.py reports per process)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":

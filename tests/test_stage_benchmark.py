@@ -8,8 +8,9 @@ import re
 import subprocess
 import sys
 
+from benchmarks.coldstart import REPO
 from benchmarks.stage_times import PARTS
-from benchmarks.stages import REPO, measure, report
+from benchmarks.stages import measure, report
 from stancemap.check.load import ROOT
 from stancemap.check.stages import STAGES
 
