@@ -4,6 +4,7 @@ input is as it was; an entry that is truncated, edited, foreign or about other i
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -265,9 +266,13 @@ def test_validate_says_when_it_replayed(
 
 
 def test_a_keeper_keeps_the_load_after_it_returns(data_copy: Path, cache: RecordCache) -> None:
+    """The whole load and each stance file's checked entry, both written by the keeper."""
     with ThreadPoolExecutor(max_workers=1) as keeper:
         full = load_dataset(data_copy, today=TODAY, cache=cache, keeper=keeper)
     assert _replayed(cache, data_copy)
+    for rel in sorted({record.origin.path for record in full[0].stances}):
+        path = data_copy / rel
+        assert cache.read(rel, hashlib.sha256(path.read_bytes()).hexdigest()) is not None, rel
     assert_same_load(load_dataset(data_copy, today=TODAY, cache=cache), full)
 
 
@@ -281,7 +286,7 @@ def test_the_app_keeps_its_load_for_the_next_start(
     monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "app-cache"))
     versions = app_data.last_good(data_copy).fallback()
     data, problems = app_data.read(data_copy, TODAY, versions)
-    app_data._keeper.submit(lambda: None).result()  # the writer has done what was queued before
+    app_data.wait_until_kept()
     cache = RecordCache.open(tmp_path / "app-cache")
     assert cache is not None and _replayed(cache, data_copy, fallback=versions)
     again, again_problems = app_data.read(data_copy, TODAY, versions)

@@ -32,6 +32,11 @@ DATA_FOLDERS = ("seeds", "positions")
 Fingerprint = tuple[tuple[str, int, int], ...]
 
 
+def wait_until_kept() -> None:
+    """Return once every load queued for keeping is written (tests and benchmarks; a server never waits)."""
+    _keeper.submit(lambda: None).result()
+
+
 def data_root() -> Path:
     """The data folder: $STANCEMAP_DATA_ROOT when set, else the repository."""
     return Path(os.environ.get(ROOT_VARIABLE) or ROOT)
