@@ -44,7 +44,7 @@ def load_dataset(
     With a `cache`, a load whose inputs are all as they were at a load kept there is replayed from it
     (replay.py); otherwise files that loaded without problems before are not parsed again and their quotes
     not searched again (checked_files.py), and every other check runs. A full load is kept for the next
-    before this returns, or by `keeper` after it (the app's: no visitor waits for the writes, 0.3 s at 10k).
+    before this returns, or by `keeper` after it (the app's: no visitor waits for the writes, 0.6 s at 10k).
     """
     if not Path(root).is_dir():
         # Not a data problem: there is no data to report problems in (a wrong path or setting).
