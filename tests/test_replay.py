@@ -266,7 +266,7 @@ def test_validate_says_when_it_replayed(
 
 
 def test_a_keeper_keeps_the_load_after_it_returns(data_copy: Path, cache: RecordCache) -> None:
-    """The whole load and each stance file's checked entry, both written by the keeper."""
+    """With a keeper too, the load keeps each stance file's checked entry and the whole load."""
     with ThreadPoolExecutor(max_workers=1) as keeper:
         full = load_dataset(data_copy, today=TODAY, cache=cache, keeper=keeper)
     assert _replayed(cache, data_copy)

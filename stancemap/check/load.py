@@ -10,9 +10,7 @@ import datetime as dt
 import logging
 from collections.abc import Mapping
 from concurrent.futures import Executor, Future
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from stancemap.check.gc_pause import gc_paused
 from stancemap.check.record_cache import RecordCache
@@ -20,9 +18,6 @@ from stancemap.check.replay import Replay
 from stancemap.model.dataset import Dataset
 from stancemap.model.problems import Problem, StancemapError
 from stancemap.paths import ROOT
-
-if TYPE_CHECKING:
-    from stancemap.check.checked_files import CacheSession
 
 _LOG = logging.getLogger(__name__)
 
@@ -44,7 +39,7 @@ def load_dataset(
     With a `cache`, a load whose inputs are all as they were at a load kept there is replayed from it
     (replay.py); otherwise files that loaded without problems before are not parsed again and their quotes
     not searched again (checked_files.py), and every other check runs. A full load is kept for the next
-    before this returns, or by `keeper` after it (the app's: no visitor waits for the writes, 0.6 s at 10k).
+    before this returns, or by `keeper` after it (the app's: no visitor waits for the 7 MB write).
     """
     if not Path(root).is_dir():
         # Not a data problem: there is no data to report problems in (a wrong path or setting).
@@ -67,26 +62,17 @@ def load_dataset(
         context = LoadContext(root, today, versions, cache=session)
         for _name, stage in STAGES:
             stage(context)
-        found = list(context.problems)  # before the stale files' own: the checked-file entries go by these
+        if session is not None:
+            session.store(context.data, context.problems)
+            session.cache.prune()
         for stale in context.data.stale.values():
             context.problems.extend(stale.problems)  # wrong on disk, though its last good version loaded
         problems = sorted(set(context.problems))
-        if session is not None and replay is not None:
-            keep = partial(_keep, session, replay, context.data, found, problems)
-            if keeper is not None:
-                keeper.submit(keep).add_done_callback(_report_failure)
-            else:
-                keep()
+        if replay is not None and keeper is not None:
+            keeper.submit(replay.keep, context.data, problems).add_done_callback(_report_failure)
+        elif replay is not None:
+            replay.keep(context.data, problems)
     return context.data, problems
-
-
-def _keep(
-    session: CacheSession, replay: Replay, data: Dataset, found: list[Problem], problems: list[Problem]
-) -> None:
-    """Write what a full load leaves for the next: its clean files' entries, then the whole load."""
-    session.store(data, found)
-    session.cache.prune()
-    replay.keep(data, problems)
 
 
 def _report_failure(kept: Future[None]) -> None:
