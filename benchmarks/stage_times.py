@@ -2,8 +2,8 @@
 
 Prints one JSON line: the seconds of what `validate --no-cache` imports and of each stage of the load, with
 the process's peak RSS after each, then the seconds of the three big parts of the stance stage again on
-their own, with nothing memoized. Imports nothing of stancemap before
-timing it (benchmarks/stages.py runs it in a fresh process each round).
+their own, with nothing memoized. Imports nothing of stancemap before timing it (benchmarks/stages.py runs
+it in a fresh process each round).
 """
 
 from __future__ import annotations
